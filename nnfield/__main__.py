@@ -1,0 +1,3 @@
+from nnfield.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""Conditions on parameters: where an expression is real, and simplification under a condition.
+
+SymPy cannot know that ``1 - sigma_w**2`` is positive, so ``sqrt((1 - sigma_w**2)**2)`` stays
+unsimplified. These helpers make the region explicit: :func:`reality_conditions` lists what
+must hold for an expression to be real, and :func:`simplify_under` simplifies with a
+condition ``g > 0`` in force by naming ``g`` as a positive symbol for the duration.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = [
+    "positivity_condition",
+    "reality_conditions",
+    "simplify_under",
+    "is_positive_under",
+    "sign_under_radicals",
+]
+
+
+def positivity_condition(expression: sp.Expr) -> sp.Basic:
+    """The simplest condition equivalent to ``expression > 0``, dropping factors known positive.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> N, s, w = sp.symbols("N sigma_b sigma_w", positive=True)
+    >>> positivity_condition(N * s**2 / (1 - w**2))
+    sigma_w < 1
+    """
+    numerator, denominator = sp.fraction(sp.factor(sp.together(expression)))
+    sign = sp.Integer(1)
+    remaining = sp.Integer(1)
+    for part in (numerator, denominator):
+        for factor, power in _factor_powers(part):
+            if factor.is_positive:
+                continue
+            if factor.is_negative:
+                sign *= (-1) ** power
+                continue
+            if power % 2 == 1:
+                remaining *= factor
+    condition = (sign * remaining) > 0
+    if condition in (sp.true, sp.false):
+        return condition
+    symbols = condition.free_symbols
+    if len(symbols) == 1:
+        (symbol,) = symbols
+        reduced = sp.solve_univariate_inequality(condition, symbol, relational=True)
+        return _drop_assumed(reduced, symbol)
+    return condition
+
+
+def _factor_powers(expression: sp.Expr) -> list[tuple[sp.Expr, int]]:
+    """``expression`` as a list of (factor, integer power); a non-integer power stays whole."""
+    constant, factors = sp.factor_list(expression)
+    pairs = [(sp.Integer(constant), 1)] if constant != 1 else []
+    return pairs + [(factor, int(power)) for factor, power in factors]
+
+
+def _drop_assumed(condition: sp.Basic, symbol: sp.Symbol) -> sp.Basic:
+    """Remove the parts of ``condition`` the symbol's own assumptions already guarantee."""
+    if isinstance(condition, sp.And):
+        kept = [part for part in condition.args if not _implied_by_assumptions(part, symbol)]
+        return sp.And(*kept) if kept else sp.true
+    return condition
+
+
+def _implied_by_assumptions(relation: sp.Basic, symbol: sp.Symbol) -> bool:
+    if relation in ((symbol > 0), (0 < symbol), (symbol >= 0), (0 <= symbol)):
+        return bool(symbol.is_positive or (symbol.is_nonnegative and relation in ((symbol >= 0), (0 <= symbol))))
+    if relation in ((symbol < sp.oo), (-sp.oo < symbol)):
+        return bool(symbol.is_finite or symbol.is_real)
+    return False
+
+
+def reality_conditions(expression: sp.Expr) -> tuple[sp.Basic, ...]:
+    """Conditions under which every square root in ``expression`` has a positive radicand.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> N, s, w = sp.symbols("N sigma_b sigma_w", positive=True)
+    >>> reality_conditions(sp.sqrt(N * s**2 / (1 - w**2)))
+    (sigma_w < 1,)
+    """
+    conditions = []
+    for power in expression.atoms(sp.Pow):
+        exponent = power.exp
+        if exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0:
+            condition = positivity_condition(power.base)
+            if condition is not sp.true and condition not in conditions:
+                conditions.append(condition)
+    return tuple(conditions)
+
+
+def sign_under_radicals(expression: sp.Expr) -> sp.Expr:
+    """``expression`` with every even root replaced by a positive stand-in, to read off a sign.
+
+    Where the roots are real (see :func:`reality_conditions`) they are positive, so the sign of
+    the returned expression, when SymPy can decide it, is the sign of ``expression``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = sp.Symbol("w", positive=True)
+    >>> sign_under_radicals(-sp.sqrt(1 - w)).is_negative
+    True
+    """
+    replacements = {}
+    for power in expression.atoms(sp.Pow):
+        exponent = power.exp
+        if exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0:
+            replacements[power] = sp.Dummy("root", positive=True)
+    return expression.xreplace(replacements)
+
+
+def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
+    """Simplify ``expression`` knowing that ``condition`` (of the form ``g > 0`` or ``a < b``) holds.
+
+    The positive quantity ``g`` is named by a positive symbol, one parameter is eliminated in
+    its favour, the expression is simplified, and the parameter is put back.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = sp.Symbol("sigma_w", positive=True)
+    >>> sp.sqrt(w**2 / (1 - w**2)**2)
+    sigma_w/Abs(sigma_w**2 - 1)
+    >>> simplify_under(sp.sqrt(w**2 / (1 - w**2)**2), w < 1)
+    -sigma_w/(sigma_w**2 - 1)
+    """
+    for gap, stand_in, inside in _rewritten_in_gaps(expression, condition):
+        expression = sp.simplify(inside.subs(stand_in, gap))
+    return sp.factor_terms(sp.simplify(expression))
+
+
+def is_positive_under(expression: sp.Expr, condition: sp.Basic) -> bool | None:
+    """Whether ``expression > 0`` follows from ``condition`` (``None`` when undecided).
+
+    The expression is factored; a factor in one variable is signed on the interval the
+    condition and the variable's assumptions allow, any other factor by its assumptions.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w, s = sp.symbols("sigma_w sigma_b", positive=True)
+    >>> is_positive_under(s * w / (1 - w**2), w < 1), is_positive_under(w / (w**2 - 1), w < 1)
+    (True, False)
+    """
+    domains = _domains(condition)
+    sign = 1
+    for part in sp.fraction(sp.together(sign_under_radicals(expression))):
+        for factor, power in _factor_powers(part):
+            factor_sign = _sign_on_domain(factor, domains)
+            if factor_sign is None:
+                return None
+            sign *= factor_sign**power
+    return sign > 0
+
+
+def _domains(condition: sp.Basic) -> dict:
+    """``{symbol: set of allowed values}`` from the single-variable parts of ``condition``."""
+    domains = {}
+    parts = condition.args if isinstance(condition, sp.And) else (condition,)
+    for part in parts:
+        if isinstance(part, sp.Rel) and len(part.free_symbols) == 1:
+            (symbol,) = part.free_symbols
+            allowed = sp.solve_univariate_inequality(part, symbol, relational=False)
+            domains[symbol] = domains.get(symbol, sp.S.Reals) & allowed
+    return domains
+
+
+def _sign_on_domain(factor: sp.Expr, domains: dict) -> int | None:
+    if factor.is_positive:
+        return 1
+    if factor.is_negative:
+        return -1
+    symbols = factor.free_symbols
+    if len(symbols) != 1:
+        return None
+    (symbol,) = symbols
+    domain = domains.get(symbol, sp.S.Reals)
+    if symbol.is_positive:
+        domain &= sp.Interval.open(0, sp.oo)
+    for sign, relation in ((1, factor > 0), (-1, factor < 0)):
+        where = sp.solve_univariate_inequality(relation, symbol, relational=False)
+        if domain.is_subset(where):
+            return sign
+    return None
+
+
+def _rewritten_in_gaps(expression: sp.Expr, condition: sp.Basic):
+    """For each part ``g > 0`` of ``condition``: (g, positive stand-in, expression rewritten in it)."""
+    if condition in (sp.true, None):
+        return
+    parts = condition.args if isinstance(condition, sp.And) else (condition,)
+    for part in parts:
+        if not isinstance(part, (sp.StrictGreaterThan, sp.StrictLessThan)):
+            continue
+        gap = part.gts - part.lts  # positive where the condition holds
+        stand_in = sp.Dummy("gap", positive=True)
+        for parameter in sorted(gap.free_symbols & expression.free_symbols, key=str):
+            solutions = sp.solve(sp.Eq(gap, stand_in), parameter)
+            if len(solutions) == 1:
+                inside = sp.simplify(sp.factor(expression.subs(parameter, solutions[0])))
+                yield gap, stand_in, inside
+                expression = sp.simplify(inside.subs(stand_in, gap))
+                break

@@ -1,0 +1,131 @@
+"""The continuum limit: from the lattice kernel to an effective field theory (EFT).
+
+Expanding :math:`K(q)` to second order in q,
+
+.. math:: K(q) = M + 2 i q B + q^2 G + O(q^3), \\qquad
+          M = \\sum_\\delta K_\\delta,\\quad B = -\\tfrac12 \\sum_\\delta \\delta K_\\delta,\\quad
+          G = -\\tfrac12 \\sum_\\delta \\delta^2 K_\\delta,
+
+is the Fourier form of the EFT energy
+
+.. math:: U[\\epsilon] = \\int dx \\Big[\\tfrac12 \\epsilon^T M \\epsilon
+          + \\epsilon^T B\\, \\partial_x\\epsilon + \\tfrac12 (\\partial_x\\epsilon)^T G\\, \\partial_x\\epsilon\\Big],
+
+with the mass matrix ``M``, the first-derivative (drift) matrix ``B`` (antisymmetric) and the
+gradient (stiffness) matrix ``G``. Correlations decay as :math:`e^{-|x|/\\xi}` where
+:math:`\\det K(i/\\xi) = 0` on the quadratic kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from nnfield.symbolic.conditions import is_positive_under, simplify_under
+from nnfield.symbolic.fourier import FourierKernel
+
+__all__ = ["EffectiveFieldTheory", "continuum_limit"]
+
+
+@dataclass(frozen=True)
+class EffectiveFieldTheory:
+    """A quadratic effective field theory in one dimension.
+
+    Attributes
+    ----------
+    kernel : FourierKernel
+        The lattice kernel it comes from.
+    x : sympy.Symbol
+        The continuous coordinate replacing the site index.
+    fields : tuple of sympy.Function
+        :math:`\\epsilon_a(x)`.
+    mass, drift, stiffness : sympy.ImmutableMatrix
+        ``M``, ``B`` and ``G`` of the module docstring.
+    correlation_lengths : tuple of sympy.Expr
+        The decay lengths :math:`\\xi` of the correlations, one per pole of the quadratic kernel.
+    """
+
+    kernel: FourierKernel
+    x: sp.Symbol
+    fields: tuple[sp.Function, ...]
+    mass: sp.ImmutableMatrix
+    drift: sp.ImmutableMatrix
+    stiffness: sp.ImmutableMatrix
+    correlation_lengths: tuple[sp.Expr, ...]
+
+    def field_vector(self) -> sp.Matrix:
+        return sp.Matrix([field(self.x) for field in self.fields])
+
+    def energy_density(self) -> sp.Expr:
+        """The integrand of :math:`U[\\epsilon]` (see the module docstring)."""
+        eps = self.field_vector()
+        slope = eps.diff(self.x)
+        density = (eps.T * self.mass * eps)[0, 0] / 2
+        density += (eps.T * self.drift * slope)[0, 0]
+        density += (slope.T * self.stiffness * slope)[0, 0] / 2
+        monomials = [a * b for a in (*eps, *slope) for b in (*eps, *slope)]
+        return sp.collect(sp.expand(density), monomials, func=sp.factor)
+
+    def small_q_kernel(self) -> sp.ImmutableMatrix:
+        """:math:`M + 2iqB + q^2 G`, the kernel of the EFT in the lattice's Fourier convention."""
+        q = self.kernel.q
+        return sp.ImmutableMatrix(self.mass + 2 * sp.I * q * self.drift + q**2 * self.stiffness)
+
+    def _repr_latex_(self) -> str:
+        return rf"$U[\epsilon] = \int d{sp.latex(self.x)}\, \left[{sp.latex(self.energy_density())}\right]$"
+
+
+def continuum_limit(kernel: FourierKernel, x: sp.Symbol | None = None) -> EffectiveFieldTheory:
+    """The EFT of the long-wavelength fluctuations of a lattice kernel.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from nnfield.symbolic.lattice import lattice_model
+    >>> from nnfield.symbolic.saddle import uniform_saddle
+    >>> from nnfield.symbolic.fluctuations import quadratic_fluctuations
+    >>> from nnfield.symbolic.fourier import fourier_kernel
+    >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
+    >>> m, k = sp.symbols("m k", positive=True)
+    >>> model = lattice_model(m * x[l]**2 / 2 + k * (x[l] - x[l - 1])**2 / 2, [x], l)
+    >>> eft = continuum_limit(fourier_kernel(quadratic_fluctuations(uniform_saddle(model))))
+    >>> eft.energy_density()
+    k*Derivative(epsilon(x), x)**2/2 + m*epsilon(x)**2/2
+    >>> eft.correlation_lengths
+    (sqrt(k)/sqrt(m),)
+    """
+    if x is None:
+        x = sp.Symbol("x", real=True)
+    fluctuations = kernel.fluctuations
+    condition = fluctuations.saddle.existence_condition()
+    size = len(fluctuations.fluctuation_fields)
+
+    def combine(weight) -> sp.ImmutableMatrix:
+        total = sp.zeros(size, size)
+        for delta, block in fluctuations.blocks:
+            total += weight(delta) * block
+        return sp.ImmutableMatrix(size, size, [simplify_under(e, condition) for e in total])
+
+    mass = combine(lambda delta: 1)
+    drift = combine(lambda delta: -sp.Rational(delta, 2))
+    stiffness = combine(lambda delta: -sp.Rational(delta**2, 2))
+    fields = tuple(sp.Function(str(eps.label), real=True) for eps in fluctuations.fluctuation_fields)
+    lengths = _correlation_lengths(mass, drift, stiffness, condition)
+    return EffectiveFieldTheory(kernel, x, fields, mass, drift, stiffness, lengths)
+
+
+def _correlation_lengths(mass, drift, stiffness, condition) -> tuple[sp.Expr, ...]:
+    """Positive roots :math:`\\kappa` of :math:`\\det(M - 2\\kappa B - \\kappa^2 G) = 0`, as :math:`1/\\kappa`.
+
+    At :math:`q = i\\kappa` the quadratic kernel is singular, so correlations decay as
+    :math:`e^{-\\kappa |x|}`.
+    """
+    kappa = sp.Symbol("kappa", positive=True)
+    determinant = sp.factor((mass - 2 * kappa * drift - kappa**2 * stiffness).det())
+    lengths = []
+    for root in sp.solve(determinant, kappa):
+        length = simplify_under(1 / root, condition)
+        if is_positive_under(length, condition) is not False and length not in lengths:
+            lengths.append(length)
+    return tuple(lengths)

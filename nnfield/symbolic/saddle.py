@@ -1,0 +1,179 @@
+"""Uniform saddle points of a lattice energy.
+
+For a translation-invariant energy the gradient of the total energy on the uniform
+configuration :math:`\\phi_a[l] = \\phi_a` is the same at every site and equals
+
+.. math:: \\frac{\\partial H}{\\partial \\phi_a[0]} = \\sum_{\\delta}
+          \\frac{\\partial E_l}{\\partial \\phi_a[l+\\delta]}\\Big|_{\\text{uniform}}
+          = \\frac{d E_{\\text{uniform}}}{d \\phi_a},
+
+so the uniform saddle solves :math:`dE_{\\text{uniform}}/d\\phi_a = 0` for every field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from nnfield.symbolic.conditions import reality_conditions, sign_under_radicals, simplify_under
+from nnfield.symbolic.lattice import LatticeModel
+
+__all__ = ["UniformSaddle", "stationary_equations", "uniform_saddles", "uniform_saddle"]
+
+
+@dataclass(frozen=True)
+class UniformSaddle:
+    """A uniform stationary configuration of a lattice model.
+
+    Attributes
+    ----------
+    model : LatticeModel
+    values : tuple of sympy.Expr
+        The saddle value of each field, in the order of ``model.fields``.
+    equations : tuple of sympy.Eq
+        The stationary equations :math:`dE_{\\text{uniform}}/d\\phi_a = 0` that were solved.
+    method : str
+        ``"symbolic"`` (``sympy.solve``) or ``"numeric"`` (``sympy.nsolve`` at given parameters).
+    existence : tuple of sympy.Basic
+        Conditions on the parameters under which the saddle is real (empty when always).
+    """
+
+    model: LatticeModel
+    values: tuple[sp.Expr, ...]
+    equations: tuple[sp.Eq, ...]
+    method: str
+    existence: tuple[sp.Basic, ...]
+
+    def substitution(self) -> dict:
+        """``{uniform symbol: saddle value}``, to evaluate expressions at the saddle."""
+        return dict(zip(self.model.uniform, self.values))
+
+    def existence_condition(self) -> sp.Basic:
+        """All existence conditions joined: ``And(*existence)`` (``True`` when there are none)."""
+        return sp.And(*self.existence)
+
+    def _repr_latex_(self) -> str:
+        pairs = r",\quad ".join(
+            f"{sp.latex(symbol)}^* = {sp.latex(value)}"
+            for symbol, value in zip(self.model.uniform, self.values)
+        )
+        where = r"\ \text{for}\ " + sp.latex(self.existence_condition()) if self.existence else ""
+        return f"${pairs}{where}$"
+
+
+def stationary_equations(model: LatticeModel) -> tuple[sp.Eq, ...]:
+    """The equations :math:`dE_{\\text{uniform}}/d\\phi_a = 0`, one per field.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from nnfield.symbolic.lattice import lattice_model
+    >>> x, l = sp.IndexedBase("x", positive=True), sp.Symbol("l", integer=True)
+    >>> stationary_equations(lattice_model(x[l]**2 / 2 - sp.log(x[l]) + (x[l] - x[l-1])**2, [x], l))
+    (Eq(x - 1/x, 0),)
+    """
+    energy = model.uniform_energy()
+    return tuple(sp.Eq(sp.diff(energy, symbol), 0) for symbol in model.uniform)
+
+
+def uniform_saddles(
+    model: LatticeModel,
+    *,
+    parameters: dict | None = None,
+    guess: tuple | None = None,
+) -> tuple[UniformSaddle, ...]:
+    """All admissible uniform saddles of ``model``.
+
+    SymPy's ``solve`` is tried first. Solutions that violate a field's assumptions (a negative
+    value for a ``positive=True`` field) are dropped. When ``solve`` finds nothing or cannot
+    solve the equations and numeric ``parameters`` are given, ``nsolve`` is used from
+    ``guess`` and the saddle is reported with ``method="numeric"``.
+
+    Parameters
+    ----------
+    model : LatticeModel
+    parameters : dict, optional
+        Numeric values of every parameter, for the numeric fallback.
+    guess : tuple of float, optional
+        Starting point of ``nsolve`` (default: 1 for every field).
+
+    Returns
+    -------
+    tuple of UniformSaddle
+
+    Raises
+    ------
+    ValueError
+        If no saddle is found (the message names the equations).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from nnfield.symbolic.lattice import lattice_model
+    >>> x, l = sp.IndexedBase("x", positive=True), sp.Symbol("l", integer=True)
+    >>> a = sp.Symbol("a", positive=True)
+    >>> saddle, = uniform_saddles(lattice_model(x[l]**2 / 2 - a * sp.log(x[l]), [x], l))
+    >>> saddle.values, saddle.method
+    ((sqrt(a),), 'symbolic')
+    """
+    equations = stationary_equations(model)
+    unknowns = list(model.uniform)
+    try:
+        solutions = sp.solve(equations, unknowns, dict=True)
+    except NotImplementedError:
+        solutions = []
+    saddles = []
+    for solution in solutions:
+        if not all(symbol in solution for symbol in unknowns):
+            continue
+        values = tuple(sp.simplify(solution[symbol]) for symbol in unknowns)
+        if _violates_assumptions(values, unknowns):
+            continue
+        existence = tuple(dict.fromkeys(c for v in values for c in reality_conditions(v)))
+        values = tuple(simplify_under(value, sp.And(*existence)) for value in values)
+        saddles.append(UniformSaddle(model, values, equations, "symbolic", existence))
+    if saddles:
+        return tuple(saddles)
+    if parameters is not None:
+        start = guess if guess is not None else (1,) * len(unknowns)
+        numeric_equations = [equation.lhs.subs(parameters) for equation in equations]
+        found = sp.nsolve(numeric_equations, unknowns, start)
+        values = tuple(sp.Float(value) for value in found)
+        return (UniformSaddle(model, values, equations, "numeric", ()),)
+    raise ValueError(
+        "no uniform saddle found for the stationary equations "
+        + "; ".join(str(equation) for equation in equations)
+        + ". Pass numeric parameters=... (and a guess=...) for the numeric fallback"
+    )
+
+
+def uniform_saddle(model: LatticeModel, **options) -> UniformSaddle:
+    """The unique admissible uniform saddle (see :func:`uniform_saddles` for the options).
+
+    Raises
+    ------
+    ValueError
+        If there is more than one admissible saddle; the message lists them.
+    """
+    saddles = uniform_saddles(model, **options)
+    if len(saddles) > 1:
+        listed = "; ".join(str(saddle.values) for saddle in saddles)
+        raise ValueError(
+            f"the model has {len(saddles)} admissible uniform saddles ({listed}); "
+            "choose one from uniform_saddles(model), or give the fields assumptions such as "
+            "positive=True that rule the others out"
+        )
+    return saddles[0]
+
+
+def _violates_assumptions(values: tuple, symbols: list) -> bool:
+    for value, symbol in zip(values, symbols):
+        signed = sign_under_radicals(value)
+        if symbol.is_positive and (signed.is_nonpositive or value.is_nonpositive):
+            return True
+        if symbol.is_nonnegative and signed.is_negative:
+            return True
+        if symbol.is_real and value.is_real is False:
+            return True
+    return False
