@@ -28,7 +28,7 @@ from nnfield.symbolic.continuum import EffectiveFieldTheory, continuum_limit
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, quadratic_fluctuations
 from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
 from nnfield.symbolic.laplace import LaplaceExpansion, laplace_approximation
-from nnfield.symbolic.lattice import LatticeModel, lattice_model, same_ring_energy
+from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction
 from nnfield.symbolic.saddle import UniformSaddle, stationary_equations, uniform_saddle, uniform_saddles
 from nnfield.symbolic.symmetry import Symmetries, eft_symmetries
@@ -57,6 +57,7 @@ __all__ = [
     "positivity_condition",
     "quadratic_fluctuations",
     "reality_conditions",
+    "ring_residual",
     "same_ring_energy",
     "simplify_under",
     "stationary_equations",

@@ -13,7 +13,7 @@ from typing import Callable
 
 import sympy as sp
 
-from nnfield.symbolic.lattice import same_ring_energy
+from nnfield.symbolic.lattice import ring_residual, same_ring_energy
 
 __all__ = ["Comparison", "compare", "Claim", "Step", "Derivation", "STATUSES"]
 
@@ -33,7 +33,7 @@ class Comparison:
         How it was decided: ``"symbolic"`` (the difference simplifies to zero),
         ``"numeric"`` (agreement at random points, when simplification stalls), ``"ring"``
         (energies equal up to shifts of terms along the ring and constants), ``"relation"``
-        (two inequalities with the same solution set).
+        (two inequalities with the same solution set), ``"set"`` (equal finite sets).
     residual : sympy.Basic
         The simplified difference (zero when equal).
     """
@@ -52,9 +52,10 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     printed, derived : sympy.Basic
     definitions : dict, optional
         The paper's abbreviations, substituted into ``printed`` first.
-    kind : {"expression", "ring", "relation"}
+    kind : {"expression", "ring", "relation", "set"}
         ``"ring"`` compares two site energies up to ring shifts and additive constants (give
-        ``site`` and ``fields``); ``"relation"`` compares two single-variable inequalities.
+        ``site`` and ``fields``); ``"relation"`` compares two single-variable inequalities;
+        ``"set"`` two finite sets (e.g. of symmetries).
     constant_symbols : sequence of sympy.Symbol
         With ``kind="expression"``: symbols whose terms may differ by a constant (e.g. a
         normalization that the paper drops).
@@ -73,11 +74,14 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         printed = printed.subs(definitions)
     if kind == "relation":
         return _compare_relations(printed, derived)
+    if kind == "set":
+        difference = sp.SymmetricDifference(printed, derived).simplify()
+        return Comparison(printed == derived, "set", difference)
     if kind == "ring":
         equal = same_ring_energy(printed, derived, fields, site)
-        return Comparison(equal, "ring", sp.simplify(printed - derived))
+        return Comparison(equal, "ring", ring_residual(printed, derived, fields, site))
     if kind != "expression":
-        raise ValueError(f"kind must be 'expression', 'ring' or 'relation'; got {kind!r}")
+        raise ValueError(f"kind must be 'expression', 'ring', 'relation' or 'set'; got {kind!r}")
     residual = sp.simplify(sp.expand(printed - derived))
     if residual == 0:
         return Comparison(True, "symbolic", sp.Integer(0))

@@ -80,7 +80,10 @@ class QuadraticFluctuations:
             if delta < 0:
                 there = sp.Matrix([eps[site + delta] for eps in self.fluctuation_fields])
                 energy += (there.T * matrix * here)[0, 0]
-        return sp.expand(energy)
+        monomials = {term for term in sp.Add.make_args(sp.expand(energy))}
+        products = {sp.Mul(*[f for f in term.as_ordered_factors() if isinstance(f.as_base_exp()[0], sp.Indexed)])
+                    for term in monomials}
+        return sp.collect(sp.expand(energy), sorted(products, key=str), func=sp.factor)
 
     def _repr_latex_(self) -> str:
         return f"$U_{{{sp.latex(self.model.site)}}} = {sp.latex(self.site_energy())}$"

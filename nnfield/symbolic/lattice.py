@@ -180,10 +180,6 @@ def _assumptions(field: sp.IndexedBase) -> dict:
 def same_ring_energy(first, second, fields, site) -> bool:
     """Whether two site energies give the same total energy on every ring, up to a constant.
 
-    Each additive term is shifted along the ring so that its largest offset is zero (a shift
-    does not change the sum over sites); the two energies agree when the shifted difference
-    no longer depends on the fields.
-
     Examples
     --------
     >>> import sympy as sp
@@ -193,12 +189,29 @@ def same_ring_energy(first, second, fields, site) -> bool:
     >>> same_ring_energy(x[l] * x[l - 1], x[l] * x[l - 2], [x], l)
     False
     """
+    remaining = ring_residual(first, second, fields, site)
+    labels = {field.label for field in fields}
+    return not any(term.base.label in labels for term in remaining.atoms(sp.Indexed))
+
+
+def ring_residual(first, second, fields, site) -> sp.Expr:
+    """The difference of two site energies with every term shifted to a canonical site.
+
+    Each additive term is shifted along the ring so that its largest offset is zero (a shift
+    does not change the sum over sites). Two energies give the same total energy exactly when
+    the residual is free of the fields (a constant).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
+    >>> ring_residual(sp.log(2 * x[l - 1]**2) + x[l], sp.log(x[l]**2) + x[l], [x], l)
+    log(2)
+    """
     difference = sp.expand(first - second)
     canonical = sum((_shift_to_site(term, fields, site) for term in sp.Add.make_args(difference)),
                     sp.Integer(0))
-    remaining = sp.simplify(canonical)
-    labels = {field.label for field in fields}
-    return not any(term.base.label in labels for term in remaining.atoms(sp.Indexed))
+    return sp.simplify(sp.expand_log(canonical, force=True))
 
 
 def _shift_to_site(term, fields, site):
