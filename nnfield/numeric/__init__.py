@@ -1,0 +1,34 @@
+"""The numeric side: compiled expressions, samplers of random networks, spectra, statistics, figures.
+
+- :mod:`~nnfield.numeric.compile`: the one boundary from SymPy to numbers (``lambdify`` with ``cse``);
+- :mod:`~nnfield.numeric.samplers`: dense, exact and norm-chain samplers of random networks;
+- :mod:`~nnfield.numeric.spectra`: transient cut, FFT, mode covariance with error bars, and the
+  finite-window expectation of a predicted spectrum;
+- :mod:`~nnfield.numeric.statistics`: two-sample tests and chi-square comparisons with p-values;
+- :mod:`~nnfield.numeric.evidence`: what a check reports to the audit;
+- :mod:`~nnfield.numeric.plots`: figures saved atomically as PNG.
+"""
+
+from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix
+from nnfield.numeric.evidence import Check, Evidence
+from nnfield.numeric.samplers import as_generator, dense_network_norms, exact_network_norms, linear_norm_chain
+from nnfield.numeric.spectra import ModeCovarianceEstimate, bulk_window, mode_covariance_estimate, windowed_prediction
+from nnfield.numeric.statistics import compare_with_prediction, two_sample_test
+
+__all__ = [
+    "Check",
+    "CompiledExpression",
+    "Evidence",
+    "ModeCovarianceEstimate",
+    "as_generator",
+    "bulk_window",
+    "compare_with_prediction",
+    "compile_expression",
+    "compile_matrix",
+    "dense_network_norms",
+    "exact_network_norms",
+    "linear_norm_chain",
+    "mode_covariance_estimate",
+    "two_sample_test",
+    "windowed_prediction",
+]

@@ -46,11 +46,15 @@ class FourierKernel:
         return all(sp.simplify(entry) == 0 for entry in difference)
 
     def mode_covariance(self) -> sp.ImmutableMatrix:
-        """:math:`C(q) = K(q)^{-1}`, the covariance of the modes in the ``numpy.fft`` convention."""
+        """:math:`C(q) = K(q)^{-1}`, the covariance of the modes in the ``numpy.fft`` convention.
+
+        Entries are factored: near a critical point an expanded polynomial in the couplings
+        loses digits to cancellation when it is compiled, a product of factors does not.
+        """
         inverse = self.matrix.inv()
         condition = self.fluctuations.saddle.existence_condition()
         return sp.ImmutableMatrix(inverse.shape[0], inverse.shape[1],
-                                  [simplify_under(entry, condition) for entry in inverse])
+                                  [sp.factor(simplify_under(entry, condition)) for entry in inverse])
 
     def minimum_conditions(self) -> tuple[sp.Basic, ...]:
         """Conditions for :math:`K(q)` to be positive definite at :math:`q = 0` and :math:`q = \\pi`.

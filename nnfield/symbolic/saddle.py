@@ -82,6 +82,7 @@ def uniform_saddles(
     *,
     parameters: dict | None = None,
     guess: tuple | None = None,
+    method: str = "auto",
 ) -> tuple[UniformSaddle, ...]:
     """All admissible uniform saddles of ``model``.
 
@@ -97,6 +98,9 @@ def uniform_saddles(
         Numeric values of every parameter, for the numeric fallback.
     guess : tuple of float, optional
         Starting point of ``nsolve`` (default: 1 for every field).
+    method : {"auto", "numeric"}
+        ``"numeric"`` skips ``solve`` (which can take very long on large rational equations)
+        and goes straight to ``nsolve``; it needs ``parameters``.
 
     Returns
     -------
@@ -117,12 +121,18 @@ def uniform_saddles(
     >>> saddle.values, saddle.method
     ((sqrt(a),), 'symbolic')
     """
+    if method not in ("auto", "numeric"):
+        raise ValueError(f"method must be 'auto' or 'numeric'; got {method!r}")
+    if method == "numeric" and parameters is None:
+        raise ValueError("method='numeric' needs parameters={symbol: value} for every parameter of the model")
     equations = stationary_equations(model)
     unknowns = list(model.uniform)
-    try:
-        solutions = sp.solve(equations, unknowns, dict=True)
-    except NotImplementedError:
-        solutions = []
+    solutions = []
+    if method == "auto":
+        try:
+            solutions = sp.solve(equations, unknowns, dict=True)
+        except NotImplementedError:
+            solutions = []
     saddles = []
     for solution in solutions:
         if not all(symbol in solution for symbol in unknowns):

@@ -1,0 +1,300 @@
+"""The audit: derive every encoded result, compare with the printed forms, simulate, report.
+
+:func:`run_audit` writes, into one output folder,
+
+- ``audit.json``: ``{"claims": [...], "validations": [...], "meta": {...}}``, one object per claim
+  with ``paper``, ``equation``, ``also``, ``title``, ``status``, ``printed_latex``,
+  ``derived_latex`` and ``simulation`` (null when not simulated);
+- ``report.md`` (math in ``$...$``), ``report.tex`` (a standalone LaTeX document);
+- ``figures/*.png``.
+
+Everything is written to a staging folder first and moved into place at the end, so an
+interrupted or failed run leaves the previous report as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+from tqdm.auto import tqdm
+
+import nnfield
+from nnfield.derivations import paper as load_paper
+from nnfield.numeric.evidence import Evidence
+from nnfield.symbolic.claims import Claim
+
+__all__ = ["AuditError", "AuditReport", "run_audit", "claim_record"]
+
+
+class AuditError(RuntimeError):
+    """The audit could not run as asked (an unwritable output folder, say)."""
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What an audit wrote.
+
+    Attributes
+    ----------
+    claims : tuple of dict
+        The claim records of ``audit.json``.
+    validations : tuple of dict
+        Checks of the simulation methods themselves.
+    folder : pathlib.Path
+    """
+
+    claims: tuple[dict, ...]
+    validations: tuple[dict, ...]
+    folder: Path
+
+    def count(self, status: str) -> int:
+        return sum(1 for claim in self.claims if claim["status"] == status)
+
+
+def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None) -> dict:
+    """The JSON object of one claim (see the module docstring).
+
+    Examples
+    --------
+    >>> from nnfield.derivations.schoenholz2017 import linear_ring
+    >>> record = claim_record(linear_ring().claim("13"), "linear ring", None)
+    >>> record["status"], record["equation"], record["also"], record["simulation"]
+    ('reproduced', '13', ['46'], None)
+    """
+    supports = evidence.supports_derived if evidence is not None else None
+    return {
+        "paper": claim.paper,
+        "derivation": derivation_title,
+        "equation": claim.equation,
+        "also": list(claim.also),
+        "title": claim.title,
+        "status": claim.status(supports),
+        "printed_latex": claim.printed_latex,
+        "derived_latex": claim.derived_latex,
+        "quote": claim.quote,
+        "comparison": {
+            "equal": claim.comparison.equal,
+            "method": claim.comparison.method,
+            "residual_latex": sp.latex(claim.comparison.residual),
+        },
+        "note": claim.note,
+        "simulation": evidence.to_json() if evidence is not None else None,
+    }
+
+
+def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: int = 2017,
+              progress: bool = True) -> AuditReport:
+    """Run the audit and write the report folder ``out``.
+
+    Parameters
+    ----------
+    papers : sequence of str, optional
+        Paper ids (default: every encoded paper).
+    simulate : bool
+        Run the numerical checks (Monte-Carlo, quadrature); without them claims carry no
+        simulation and differing forms stay ``disputed``.
+    out : path
+        The report folder; created if missing.
+    seed : int
+        Seed of the random generator shared by all checks, for a reproducible report.
+    progress : bool
+        Show progress bars.
+
+    Raises
+    ------
+    ValueError
+        For an unknown paper id (nothing is written).
+    AuditError
+        If ``out`` cannot be written (nothing is written).
+    """
+    from nnfield.derivations import PAPERS
+
+    identifiers = list(papers) if papers else list(PAPERS)
+    loaded = [load_paper(identifier) for identifier in identifiers]
+    out = Path(out)
+    staging = _staging_folder(out)
+    try:
+        figures = staging / "figures"
+        figures.mkdir()
+        rng = np.random.default_rng(seed)
+        records, validations = [], []
+        for entry in loaded:
+            evidence = {}
+            if simulate:
+                checks = entry.checks()
+                for check in tqdm(checks, desc=f"audit {entry.id}", disable=not progress, unit="check"):
+                    result = check.run(rng, figures, progress)
+                    if check.claims:
+                        for label in check.claims:
+                            evidence[label] = result
+                    else:
+                        validations.append({"paper": entry.id, "name": check.name, **result.to_json()})
+            for derive in entry.derivations:
+                derivation = derive()
+                for claim in derivation.claims:
+                    records.append(claim_record(claim, derivation.title, evidence.get(claim.equation)))
+        meta = {
+            "nnfield": nnfield.__version__,
+            "sympy": sp.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+            "seed": seed,
+            "simulated": simulate,
+            "papers": identifiers,
+        }
+        document = {"claims": records, "validations": validations, "meta": meta}
+        (staging / "audit.json").write_text(json.dumps(document, indent=2) + "\n")
+        (staging / "report.md").write_text(_markdown(document))
+        (staging / "report.tex").write_text(_latex(document))
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return AuditReport(tuple(records), tuple(validations), out)
+
+
+def _staging_folder(out: Path) -> Path:
+    """A fresh folder beside ``out`` (same file system, so moving into place is a rename)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    except OSError as error:
+        raise AuditError(
+            f"cannot write the report to {out}: {error.strerror or error}; "
+            "choose a folder you can write to with --out"
+        ) from None
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move every file of ``staging`` into ``out``, each by an atomic rename."""
+    (out / "figures").mkdir(exist_ok=True)
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = out / path.relative_to(staging)
+            os.replace(path, target)
+
+
+STATUS_ORDER = ("erratum", "disputed", "unsupported", "untested", "reproduced")
+
+
+def _markdown(document: dict) -> str:
+    claims = document["claims"]
+    meta = document["meta"]
+    lines = ["# nnfield audit report", ""]
+    lines.append(
+        f"nnfield {meta['nnfield']}, SymPy {meta['sympy']}, NumPy {meta['numpy']}, Python {meta['python']}; "
+        f"seed {meta['seed']}; simulations {'run' if meta['simulated'] else 'not run (--no-simulate)'}."
+    )
+    lines.append("")
+    counts = {status: sum(1 for c in claims if c["status"] == status) for status in STATUS_ORDER}
+    lines.append("| status | claims |")
+    lines.append("|---|---|")
+    lines.extend(f"| {status} | {count} |" for status, count in counts.items() if count)
+    lines.append("")
+    lines.append(
+        "Statuses: *reproduced* (derived equals printed after converting conventions), *erratum* "
+        "(they differ and the simulation supports the derived form), *disputed* (they differ and no "
+        "simulation has decided), *unsupported* (a statement contradicted by derivation or "
+        "measurement), *untested*."
+    )
+    for paper_id in meta["papers"]:
+        lines += ["", f"## {paper_id}", ""]
+        lines.append("| eq. | also | claim | status | printed | derived | simulation |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for claim in (c for c in claims if c["paper"] == paper_id):
+            simulation = claim["simulation"]
+            verdict = "-" if simulation is None else (
+                f"{simulation['verdict']} ({simulation['statistic']} = {simulation['value']:.4g})"
+            )
+            lines.append(
+                f"| {claim['equation']} | {', '.join(claim['also'])} | {claim['title']} | "
+                f"**{claim['status']}** | ${_md_math(claim['printed_latex'])}$ | "
+                f"${_md_math(claim['derived_latex'])}$ | {verdict} |"
+            )
+        flagged = [c for c in claims if c["paper"] == paper_id and c["status"] != "reproduced"]
+        for claim in flagged:
+            lines += ["", f"### eq. {claim['equation']}: {claim['title']} ({claim['status']})", ""]
+            lines.append(f"Printed (quoted): `{claim['quote']}`")
+            lines += ["", f"$$\\text{{printed: }}{claim['printed_latex']}$$",
+                      f"$$\\text{{derived: }}{claim['derived_latex']}$$", ""]
+            if claim["note"]:
+                lines.append(claim["note"])
+            simulation = claim["simulation"]
+            if simulation:
+                lines += ["", f"Evidence: {simulation['detail']}"]
+                if simulation["figure"]:
+                    lines += ["", f"![{claim['title']}](figures/{simulation['figure']})"]
+        simulated = [c for c in claims if c["paper"] == paper_id and c["simulation"]]
+        if simulated:
+            lines += ["", "### Simulations", ""]
+            for claim in simulated:
+                simulation = claim["simulation"]
+                sizes = ", ".join(f"{k}={v}" for k, v in simulation["sample_sizes"].items())
+                p_value = "" if simulation["p_value"] is None else f", p = {simulation['p_value']:.3g}"
+                lines.append(
+                    f"- eq. {claim['equation']} ({claim['title']}): **{simulation['verdict']}**; "
+                    f"{simulation['statistic']} = {simulation['value']:.4g}{p_value}; {sizes}. "
+                    f"{simulation['detail']}"
+                    + (f" ![](figures/{simulation['figure']})" if simulation["figure"] else "")
+                )
+    if document["validations"]:
+        lines += ["", "## Validation of the simulation methods", ""]
+        for check in document["validations"]:
+            sizes = ", ".join(f"{k}={v}" for k, v in check["sample_sizes"].items())
+            p_value = "" if check["p_value"] is None else f", p = {check['p_value']:.3g}"
+            lines.append(f"- {check['name']} ({check['paper']}): **{check['verdict']}**; "
+                         f"{check['statistic']} = {check['value']:.4g}{p_value}; {sizes}. {check['detail']}")
+    return "\n".join(lines) + "\n"
+
+
+def _md_math(latex: str) -> str:
+    """LaTeX inside a Markdown table cell: pipes would end the cell."""
+    return latex.replace("|", r"\vert ")
+
+
+_TEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+
+
+def _tex_text(text: str) -> str:
+    return "".join(_TEX_SPECIAL.get(character, character) for character in text)
+
+
+def _latex(document: dict) -> str:
+    meta = document["meta"]
+    lines = [
+        r"\documentclass{article}",
+        r"\usepackage{amsmath,amssymb,graphicx}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\title{nnfield audit report}",
+        r"\begin{document}",
+        r"\maketitle",
+        _tex_text(f"nnfield {meta['nnfield']}, SymPy {meta['sympy']}, seed {meta['seed']}."),
+    ]
+    for paper_id in meta["papers"]:
+        lines.append(rf"\section*{{{_tex_text(paper_id)}}}")
+        for claim in (c for c in document["claims"] if c["paper"] == paper_id):
+            also = f" (also {', '.join(claim['also'])})" if claim["also"] else ""
+            lines.append(rf"\paragraph{{Eq.~{_tex_text(claim['equation'] + also)}: {_tex_text(claim['title'])}.}}")
+            lines.append(rf"Status: \textbf{{{claim['status']}}}.")
+            lines.append(rf"Printed: \[ {claim['printed_latex']} \]")
+            lines.append(rf"Derived: \[ {claim['derived_latex']} \]")
+            if claim["note"]:
+                lines.append(_tex_text(claim["note"]))
+            simulation = claim["simulation"]
+            if simulation:
+                lines.append(_tex_text(
+                    f"Simulation: {simulation['verdict']}; {simulation['statistic']} = {simulation['value']:.4g}. "
+                    f"{simulation['detail']}"
+                ))
+                if simulation["figure"]:
+                    lines.append(rf"\begin{{center}}\includegraphics[width=0.7\textwidth]{{figures/{simulation['figure']}}}\end{{center}}")
+    lines.append(r"\end{document}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,148 @@
+"""The command line: ``nnfield derive | audit | simulate``.
+
+Errors in what was asked (an unknown paper, a bad option, an unwritable folder, a parameter
+outside the region where a saddle exists) print one line saying what is valid and exit with
+status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line naming what is valid, exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from nnfield.derivations import PAPERS
+
+    papers = sorted(PAPERS)
+    parser = _Parser(prog="nnfield", description="Derive, check and audit field theories of random networks.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar="{derive,audit,simulate}")
+
+    derive = commands.add_parser("derive", help="print the derivations of a paper")
+    derive.add_argument("paper", choices=papers, help="paper id")
+    derive.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
+
+    audit = commands.add_parser("audit", help="derive, compare with the papers, simulate, write the report")
+    audit.add_argument("--paper", action="append", choices=papers, metavar="ID",
+                       help=f"paper id (repeatable; default all: {', '.join(papers)})")
+    audit.add_argument("--no-simulate", action="store_true", help="skip the numerical checks")
+    audit.add_argument("--out", default="audit-report", help="report folder (default: audit-report)")
+    audit.add_argument("--seed", type=int, default=2017, help="random seed (default: 2017)")
+    audit.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    simulate = commands.add_parser("simulate", help="sample norms of pre-activations of random networks")
+    simulate.add_argument("--sampler", choices=("chain", "exact", "dense"), default="exact",
+                          help="chain: the norm's own law (linear phi only); exact: the conditional "
+                               "law of each layer; dense: every weight matrix (default: exact)")
+    simulate.add_argument("--phi", choices=("linear", "tanh", "relu"), default="linear")
+    simulate.add_argument("--sigma-w2", type=float, default=0.5)
+    simulate.add_argument("--sigma-b2", type=float, default=0.01)
+    simulate.add_argument("--N", type=int, default=200, help="width")
+    simulate.add_argument("--L", type=int, default=1024, help="depth")
+    simulate.add_argument("--M", type=int, default=200, help="number of networks")
+    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--out", help="write the norms, shape (M, L), to this .npy file")
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    arguments, unknown = parser.parse_known_args(argv)
+    if unknown:
+        command = parser._subparsers._group_actions[0].choices[arguments.command]
+        valid = sorted(o for action in command._actions for o in action.option_strings)
+        command.error(f"unrecognized arguments: {' '.join(unknown)} (valid options: {', '.join(valid)})")
+    try:
+        if arguments.command == "derive":
+            return _derive(arguments)
+        if arguments.command == "audit":
+            return _audit(arguments)
+        return _simulate(arguments)
+    except (ValueError, TypeError, OSError) as error:
+        print(f"nnfield {arguments.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"nnfield {arguments.command}: interrupted; no files were left half-written", file=sys.stderr)
+        return 130
+
+
+def _derive(arguments) -> int:
+    from nnfield.derivations import paper
+
+    for derive in paper(arguments.paper).derivations:
+        derivation = derive()
+        print(derivation.to_latex() if arguments.latex else derivation.to_text())
+    return 0
+
+
+def _audit(arguments) -> int:
+    from nnfield.audit import AuditError, run_audit
+
+    try:
+        report = run_audit(arguments.paper, simulate=not arguments.no_simulate, out=arguments.out,
+                           seed=arguments.seed, progress=not arguments.quiet)
+    except AuditError as error:
+        print(f"nnfield audit: error: {error}", file=sys.stderr)
+        return 2
+    summary = ", ".join(
+        f"{report.count(status)} {status}" for status in ("reproduced", "erratum", "disputed", "unsupported", "untested")
+        if report.count(status)
+    )
+    print(f"{len(report.claims)} claims: {summary}. Report: {report.folder / 'report.md'}")
+    return 0
+
+
+def _simulate(arguments) -> int:
+    from nnfield.numeric import samplers
+
+    phi = {"linear": None, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0)}[arguments.phi]
+    parameters = dict(sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2,
+                      N=arguments.N, L=arguments.L, M=arguments.M)
+    if arguments.sampler == "chain":
+        if phi is not None:
+            raise ValueError("the chain sampler follows the norm alone, which is exact only for --phi linear; "
+                             "use --sampler exact or dense for tanh and relu")
+        norms = samplers.linear_norm_chain(**parameters, rng=arguments.seed)
+    else:
+        sampler = samplers.exact_network_norms if arguments.sampler == "exact" else samplers.dense_network_norms
+        norms = sampler(**parameters, phi=phi, rng=arguments.seed, progress=True)
+    bulk = norms[:, norms.shape[1] // 2:]
+    print(f"mean norm over the second half of the layers: {bulk.mean():.6g}; "
+          f"root mean square: {np.sqrt((bulk**2).mean()):.6g}")
+    if arguments.phi == "linear" and arguments.sigma_w2 < 1:
+        from nnfield.derivations.schoenholz2017 import linear_ring
+
+        prediction = linear_ring().predict(sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2, N=arguments.N)
+        print(f"saddle r* (schoenholz2017 eq. 13): {prediction.r_star:.6g}")
+    if arguments.out:
+        _save_atomically(arguments.out, norms)
+        print(f"norms written to {arguments.out}")
+    return 0
+
+
+def _save_atomically(path: str, array) -> None:
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(suffix=".npy", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.save(stream, array)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

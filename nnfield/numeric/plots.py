@@ -1,0 +1,45 @@
+"""Figures: theory drawn over simulation, saved as PNG files a person looks at."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+__all__ = ["new_figure", "save_figure"]
+
+
+def new_figure(width: float = 6.4, height: float = 4.4):
+    """A figure and its axes at a size that reads well in a report.
+
+    The figure is built without ``pyplot``, so saving it needs no display and leaves the
+    interactive backend of a notebook alone.
+    """
+    figure = Figure(figsize=(width, height), dpi=120)
+    return figure, figure.add_subplot()
+
+
+def save_figure(figure, path) -> Path:
+    """Save ``figure`` as PNG to ``path`` atomically (temporary file, then rename).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> figure, axes = new_figure()
+    >>> _ = axes.plot([0, 1], [0, 1])
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> save_figure(figure, folder / "line.png").stat().st_size > 1000
+    True
+    """
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(suffix=".png", dir=path.parent)
+    os.close(handle)
+    try:
+        figure.savefig(temporary, format="png", bbox_inches="tight")
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return path

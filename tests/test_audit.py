@@ -1,0 +1,72 @@
+"""The audit report: its files, its JSON schema, and that failures leave nothing half-written."""
+
+import json
+
+import pytest
+
+from nnfield.audit import AuditError, run_audit
+from nnfield.derivations.schoenholz2017 import checks as linear_checks
+from nnfield.numeric.evidence import Check
+
+REQUIRED = {"paper", "equation", "also", "title", "status", "printed_latex", "derived_latex", "simulation"}
+
+
+def test_audit_without_simulation_writes_every_file(tmp_path):
+    report = run_audit(["schoenholz2017"], simulate=False, out=tmp_path / "report", progress=False)
+    folder = tmp_path / "report"
+    assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "figures", "report.md", "report.tex"]
+    document = json.loads((folder / "audit.json").read_text())
+    assert len(document["claims"]) == len(report.claims) >= 12
+    for claim in document["claims"]:
+        assert REQUIRED <= set(claim)
+        assert claim["simulation"] is None
+        assert claim["status"] in {"reproduced", "disputed"}
+    markdown = (folder / "report.md").read_text()
+    assert "$" in markdown and "| 13 |" in markdown
+    tex = (folder / "report.tex").read_text()
+    assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
+
+
+def test_unknown_paper_writes_nothing(tmp_path):
+    with pytest.raises(ValueError, match="encoded papers: schoenholz2017"):
+        run_audit(["nope"], simulate=False, out=tmp_path / "report")
+    assert not (tmp_path / "report").exists()
+
+
+def test_unwritable_folder_is_an_audit_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(AuditError, match="cannot write the report"):
+        run_audit(simulate=False, out=blocker / "report", progress=False)
+
+
+def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch):
+    folder = tmp_path / "report"
+    run_audit(simulate=False, out=folder, progress=False)
+    before = (folder / "audit.json").read_text()
+
+    def broken(rng, figures, progress):
+        (figures / "half.png").write_bytes(b"\x89PNG")
+        raise RuntimeError("simulated failure in the middle of a run")
+
+    monkeypatch.setattr(linear_checks, "checks", lambda: (Check("broken", ("13",), broken),))
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        run_audit(simulate=True, out=folder, progress=False)
+    assert (folder / "audit.json").read_text() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "figures", "report.md", "report.tex"]
+    assert not (folder / "figures" / "half.png").exists()
+
+
+@pytest.mark.slow
+def test_full_audit_with_simulation(tmp_path):
+    report = run_audit(simulate=True, out=tmp_path / "report", progress=False, seed=2017)
+    by_equation = {claim["equation"]: claim for claim in report.claims}
+    assert by_equation["Sec. 5 (Laplace)"]["status"] == "erratum"
+    for label in ("13", "14", "15", "17"):
+        simulation = by_equation[label]["simulation"]
+        assert simulation["verdict"] == "agrees", (label, simulation)
+        assert simulation["sample_sizes"]
+    figures = tmp_path / "report" / "figures"
+    for name in ("fig3_saddle_norm.png", "fig4_mode_variance.png"):
+        assert (figures / name).stat().st_size > 10_000
+    assert report.validations and all(v["verdict"] == "agrees" for v in report.validations)

@@ -1,0 +1,73 @@
+"""The command line: outputs, exit codes, and one-line errors without tracebacks."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*arguments, cwd=None):
+    return subprocess.run([sys.executable, "-m", "nnfield", *arguments], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_derive_prints_steps_and_claims():
+    result = run("derive", "schoenholz2017")
+    assert result.returncode == 0, result.stderr
+    assert "Uniform saddle r*" in result.stdout
+    assert "eq. 15" in result.stdout and "reproduced" in result.stdout
+
+
+def test_derive_latex():
+    result = run("derive", "schoenholz2017", "--latex")
+    assert result.returncode == 0, result.stderr
+    assert r"\begin{enumerate}" in result.stdout and r"\sigma_{w}" in result.stdout
+
+
+def test_unknown_paper_lists_the_valid_ones():
+    assert_one_line_error(run("derive", "nature2020"), "invalid choice", "schoenholz2017")
+    assert_one_line_error(run("audit", "--paper", "nope"), "invalid choice", "schoenholz2017")
+
+
+def test_unknown_option_lists_the_valid_ones():
+    assert_one_line_error(run("derive", "schoenholz2017", "--fast"), "--fast", "valid options", "--latex")
+    assert_one_line_error(run("audit", "--simulate-less"), "valid options", "--no-simulate")
+
+
+def test_missing_command():
+    assert_one_line_error(run(), "required")
+
+
+def test_unwritable_output_folder(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert_one_line_error(run("audit", "--no-simulate", "--quiet", "--out", str(blocker / "report")),
+                          "cannot write the report")
+
+
+def test_simulate_refuses_bad_parameters(tmp_path):
+    assert_one_line_error(run("simulate", "--N", "0"), "N must be a positive integer")
+    assert_one_line_error(run("simulate", "--sigma-b2", "-1"), "sigma_b2")
+    assert_one_line_error(run("simulate", "--sampler", "chain", "--phi", "tanh"), "only for --phi linear")
+    assert not list(tmp_path.iterdir())
+
+
+def test_simulate_writes_the_norms(tmp_path):
+    target = tmp_path / "norms.npy"
+    result = run("simulate", "--sampler", "chain", "--sigma-w2", "0.5", "--N", "50", "--L", "64", "--M", "8",
+                 "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "saddle r*" in result.stdout
+    import numpy as np
+
+    assert np.load(target).shape == (8, 64)
+    assert [p.name for p in tmp_path.iterdir()] == ["norms.npy"]
