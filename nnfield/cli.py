@@ -142,6 +142,7 @@ def _save_atomically(path: str, array) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             np.save(stream, array)
+        os.chmod(temporary, 0o644)  # mkstemp creates the file private
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -38,6 +38,7 @@ def save_figure(figure, path) -> Path:
     os.close(handle)
     try:
         figure.savefig(temporary, format="png", bbox_inches="tight")
+        os.chmod(temporary, 0o644)  # mkstemp creates the file private; a figure is for reading
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
