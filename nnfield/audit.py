@@ -27,6 +27,7 @@ import sympy as sp
 from tqdm.auto import tqdm
 
 import nnfield
+from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
 from nnfield.symbolic.claims import Claim
@@ -115,8 +116,6 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     AuditError
         If ``out`` cannot be written (nothing is written).
     """
-    from nnfield.derivations import PAPERS
-
     identifiers = list(papers) if papers else list(PAPERS)
     loaded = [load_paper(identifier) for identifier in identifiers]
     out = Path(out)

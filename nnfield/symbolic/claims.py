@@ -165,7 +165,10 @@ class Claim:
         return sp.latex(self.derived)
 
     def status(self, simulation_supports_derived: bool | None = None) -> str:
-        """``reproduced``, ``erratum`` or ``disputed`` (see the audit's vocabulary).
+        """``reproduced``, ``erratum``, ``disputed`` or ``untested`` (see the audit's vocabulary).
+
+        ``untested`` is for a comparison SymPy could not decide (neither simplification nor
+        evaluation at random points settled it).
 
         Parameters
         ----------
@@ -175,6 +178,8 @@ class Claim:
         """
         if self.comparison.equal:
             return "reproduced"
+        if self.comparison.equal is None:
+            return "untested"
         if simulation_supports_derived is True:
             return "erratum"
         return "disputed"

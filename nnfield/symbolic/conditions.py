@@ -68,9 +68,10 @@ def _drop_assumed(condition: sp.Basic, symbol: sp.Symbol) -> sp.Basic:
 
 
 def _implied_by_assumptions(relation: sp.Basic, symbol: sp.Symbol) -> bool:
-    if relation in ((symbol > 0), (0 < symbol), (symbol >= 0), (0 <= symbol)):
-        return bool(symbol.is_positive or (symbol.is_nonnegative and relation in ((symbol >= 0), (0 <= symbol))))
-    if relation in ((symbol < sp.oo), (-sp.oo < symbol)):
+    """Whether ``relation`` (a bound on ``symbol``) holds by the symbol's assumptions alone."""
+    if relation in ((symbol > 0), (symbol >= 0)):
+        return bool(symbol.is_positive)
+    if relation == (symbol < sp.oo):
         return bool(symbol.is_finite or symbol.is_real)
     return False
 

@@ -127,7 +127,7 @@ def quadratic_fluctuations(
         names = ("epsilon",) if len(fields) == 1 else tuple(f"epsilon_{f.label}" for f in fields)
     if len(names) != len(fields):
         raise ValueError(f"names has {len(names)} entries; the model has {len(fields)} fields")
-    at_saddle = {**model._uniform_substitution()}
+    at_saddle = model.uniform_substitution()
     values = saddle.substitution()
     condition = saddle.existence_condition()
 

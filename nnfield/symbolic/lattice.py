@@ -58,9 +58,10 @@ class LatticeModel:
         >>> lattice_model((x[l] - x[l - 1])**2 + x[l]**2, [x], l).uniform_energy()
         x**2
         """
-        return self.energy.subs(self._uniform_substitution())
+        return self.energy.subs(self.uniform_substitution())
 
-    def _uniform_substitution(self) -> dict:
+    def uniform_substitution(self) -> dict:
+        """``{field at site l + delta: uniform symbol}`` for every field and offset."""
         return {
             self.field_at(a, delta): self.uniform[a]
             for a in range(len(self.fields))

@@ -111,7 +111,6 @@ def _transcriptions() -> dict:
         "symmetries": sp.FiniteSet(sp.Symbol("epsilon -> -epsilon"), sp.Symbol("x -> -x")),
         "17": L * Delta_w * sw2 / sb2 * (Delta_w**2 / sw2 + q**2),
         "xi": sigma_w / Delta_w,
-        "laplace": sp.Symbol("I_printed"),
     }
 
 
@@ -144,7 +143,6 @@ def laplace_claim() -> Claim:
     :math:`e^{-A f^*}\\sqrt{\\pi/(A f'')}` and the expansion :math:`e^{-A f^*}\\sqrt{2\\pi/(A f'')}`.
     """
     y, A = sp.symbols("y A", positive=True)
-    f = sp.Function("f")
     f_star, f2 = sp.symbols("f^* f''", positive=True)
     # The printed recipe, carried out: the Gaussian integral of exp(-A f'' (y - y*)^2).
     printed = sp.exp(-A * f_star) * sp.integrate(sp.exp(-A * f2 * y**2), (y, -sp.oo, sp.oo))
@@ -157,7 +155,6 @@ def laplace_claim() -> Claim:
         "see the audit's check on Gamma(A+1) = A^(A+1) int exp(-A(y - log y)) dy. The factor is "
         "an overall constant, so none of the paper's later results depend on it."
     )
-    del f
     return _claim("laplace", "Sec. 5 (Laplace)", "Laplace approximation of int exp(-A f)", printed, derived,
                   note=note)
 
