@@ -55,7 +55,7 @@ def positivity_condition(expression: sp.Expr) -> sp.Basic:
 def _factor_powers(expression: sp.Expr) -> list[tuple[sp.Expr, int]]:
     """``expression`` as a list of (factor, integer power); a non-integer power stays whole."""
     constant, factors = sp.factor_list(expression)
-    pairs = [(sp.Integer(constant), 1)] if constant != 1 else []
+    pairs = [(sp.sympify(constant), 1)] if constant != 1 else []
     return pairs + [(factor, int(power)) for factor, power in factors]
 
 

@@ -27,6 +27,9 @@ from nnfield.symbolic.fourier import FourierKernel
 
 __all__ = ["EffectiveFieldTheory", "continuum_limit"]
 
+#: The decay rate: correlations fall as exp(-kappa |x|) where K(q = i kappa) is singular.
+KAPPA = sp.Symbol("kappa")
+
 
 @dataclass(frozen=True)
 class EffectiveFieldTheory:
@@ -43,7 +46,8 @@ class EffectiveFieldTheory:
     mass, drift, stiffness : sympy.ImmutableMatrix
         ``M``, ``B`` and ``G`` of the module docstring.
     correlation_lengths : tuple of sympy.Expr
-        The decay lengths :math:`\\xi` of the correlations, one per pole of the quadratic kernel.
+        The decay lengths :math:`\\xi` of the correlations that can be found in closed form,
+        one per pole of the quadratic kernel; see :meth:`correlation_lengths_at` for the others.
     """
 
     kernel: FourierKernel
@@ -66,6 +70,30 @@ class EffectiveFieldTheory:
         density += (slope.T * self.stiffness * slope)[0, 0] / 2
         monomials = [a * b for a in (*eps, *slope) for b in (*eps, *slope)]
         return sp.collect(sp.expand(density), monomials, func=sp.factor)
+
+    def correlation_lengths_at(self, parameters: dict) -> tuple[float, ...]:
+        """All decay lengths :math:`1/\\operatorname{Re}\\kappa` at numeric parameters, largest first.
+
+        A complex root (possible with a drift term) means correlations that oscillate as they
+        decay over :math:`1/\\operatorname{Re}\\kappa`.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> from nnfield.symbolic import lattice_model, uniform_saddle, quadratic_fluctuations, fourier_kernel
+        >>> x, l, m = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True), sp.Symbol("m", positive=True)
+        >>> model = lattice_model(m * x[l]**2 / 2 + (x[l] - x[l - 1])**2 / 2, [x], l)
+        >>> eft = continuum_limit(fourier_kernel(quadratic_fluctuations(uniform_saddle(model))))
+        >>> eft.correlation_lengths_at({m: 4})
+        (0.5,)
+        """
+        import numpy as np
+
+        polynomial = _decay_polynomial(self.mass, self.drift, self.stiffness)
+        coefficients = [complex(sp.N(c.subs(parameters))) for c in polynomial.all_coeffs()]
+        roots = np.roots(coefficients)
+        lengths = {round(float(1 / root.real), 12) for root in roots if root.real > 1e-12 * max(1, abs(root))}
+        return tuple(sorted(lengths, reverse=True))
 
     def small_q_kernel(self) -> sp.ImmutableMatrix:
         """:math:`M + 2iqB + q^2 G`, the kernel of the EFT in the lattice's Fourier convention."""
@@ -115,17 +143,24 @@ def continuum_limit(kernel: FourierKernel, x: sp.Symbol | None = None) -> Effect
     return EffectiveFieldTheory(kernel, x, fields, mass, drift, stiffness, lengths)
 
 
+def _decay_polynomial(mass, drift, stiffness) -> sp.Poly:
+    """:math:`\\det(M - 2\\kappa B - \\kappa^2 G)` as a polynomial in :math:`\\kappa` (:math:`q = i\\kappa`)."""
+    return sp.Poly(sp.expand((mass - 2 * KAPPA * drift - KAPPA**2 * stiffness).det()), KAPPA)
+
+
 def _correlation_lengths(mass, drift, stiffness, condition) -> tuple[sp.Expr, ...]:
-    """Positive roots :math:`\\kappa` of :math:`\\det(M - 2\\kappa B - \\kappa^2 G) = 0`, as :math:`1/\\kappa`.
+    """Decay lengths :math:`1/\\kappa` for the roots of the decay polynomial that are provably positive.
 
     At :math:`q = i\\kappa` the quadratic kernel is singular, so correlations decay as
-    :math:`e^{-\\kappa |x|}`.
+    :math:`e^{-\\kappa |x|}`. Factors of degree above two (several fields with a drift term) are
+    left to :meth:`EffectiveFieldTheory.correlation_lengths_at`, which solves them numerically.
     """
-    kappa = sp.Symbol("kappa", positive=True)
-    determinant = sp.factor((mass - 2 * kappa * drift - kappa**2 * stiffness).det())
     lengths = []
-    for root in sp.solve(determinant, kappa):
-        length = simplify_under(1 / root, condition)
-        if is_positive_under(length, condition) is not False and length not in lengths:
-            lengths.append(length)
+    for factor, _ in sp.factor_list(_decay_polynomial(mass, drift, stiffness).as_expr(), KAPPA)[1]:
+        if sp.degree(factor, KAPPA) > 2:
+            continue
+        for root in sp.solve(factor, KAPPA):
+            length = simplify_under(1 / root, condition)
+            if is_positive_under(length, condition) and length not in lengths:
+                lengths.append(length)
     return tuple(lengths)

@@ -67,6 +67,7 @@ def hyperspherical_reduction(energy, squared_norm, norm, site, dimension) -> Rad
     >>> reduction.angular_factor
     2*pi**(N/2)/gamma(N/2)
     """
+    dimension = sp.sympify(dimension)  # a Python int would make N/2 a float
     replaced = energy.replace(
         lambda e: isinstance(e, sp.Indexed) and e.base == squared_norm,
         lambda e: norm[e.indices[0]] ** 2,

@@ -1,0 +1,52 @@
+import pytest
+import sympy as sp
+
+from nnfield.symbolic import (
+    Claim,
+    Derivation,
+    Step,
+    compare,
+    is_positive_under,
+    positivity_condition,
+    reality_conditions,
+    simplify_under,
+)
+
+w, s, D = sp.symbols("sigma_w sigma_b Delta_w", positive=True)
+l = sp.Symbol("l", integer=True)
+x = sp.IndexedBase("x", real=True)
+
+
+def test_compare_expressions_relations_sets_and_rings():
+    assert compare(D**2, (1 - w**2) ** 2, definitions={D: 1 - w**2}).equal is True
+    assert compare(D, 1 - w, definitions={D: 1 - w**2}).equal is False
+    assert compare(w**2 < 1, w < 1, kind="relation").equal is True
+    assert compare(w**2 < 2, w < 1, kind="relation").equal is False
+    assert compare(sp.FiniteSet(1, 2), sp.FiniteSet(2, 1), kind="set").equal is True
+    assert compare(x[l] * x[l - 1], x[l + 3] * x[l + 2] + 1, kind="ring", site=l, fields=[x]).equal is True
+    with pytest.raises(ValueError, match="kind must be"):
+        compare(w, w, kind="vibes")
+
+
+def test_claim_status_and_derivation_views():
+    agreeing = Claim("p", "1", ("9",), "agreeing", r"w", w, w, compare(w, w))
+    differing = Claim("p", "2", (), "differing", r"w", w, 2 * w, compare(w, 2 * w))
+    assert agreeing.status() == "reproduced"
+    assert differing.status() == "disputed"
+    assert differing.status(simulation_supports_derived=True) == "erratum"
+    derivation = Derivation("p", "A derivation", (Step("a step", w**2, "3"),), (agreeing, differing), lambda: None)
+    assert derivation.claim("9") is agreeing
+    with pytest.raises(KeyError, match="the claims are: 1, 2"):
+        derivation.claim("7")
+    for text in (derivation.to_text(), derivation.to_latex(), derivation._repr_markdown_(), derivation._repr_latex_()):
+        assert "a step" in text
+    assert "differing" in derivation.to_text() and r"\neq" in differing._repr_latex_()
+
+
+def test_conditions():
+    assert positivity_condition(s**2 / (1 - w**2)) == (w < 1)
+    assert reality_conditions(sp.sqrt(1 / (1 - w))) == (w < 1,)
+    assert simplify_under(sp.sqrt((1 - w**2) ** 2), w < 1) == 1 - w**2
+    assert is_positive_under(1 - w**2, w < 1) is True
+    assert is_positive_under(w - 2, w < 1) is False
+    assert is_positive_under(w - sp.Rational(1, 2), w < 1) is None
