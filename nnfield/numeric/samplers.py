@@ -8,9 +8,13 @@ first layer sees ``phi(x)``; for the identity, ``x``). Three samplers draw the s
 - :func:`exact_network_norms` draws each layer from its conditional law given the previous one,
   ``z^l ~ N(0, (sigma_w2 |phi(z^{l-1})|^2/N + sigma_b2) I_N)``: O(N) a layer;
 - :func:`linear_norm_chain` for ``phi(z) = z`` follows the norm alone,
-  ``r_l^2 = (sigma_w2 r_{l-1}^2/N + sigma_b2) chi^2_N``: O(1) a layer.
+  ``r_l^2 = (sigma_w2 r_{l-1}^2/N + sigma_b2) chi^2_N``: O(1) a layer;
+- :func:`relu_field_chain` for ``phi(z) = max(z, 0)`` follows ``(r_+, r_-, k)`` alone: given the
+  previous layer, k ~ Binomial(N, 1/2) units are positive, ``r_+^2 = D chi^2_k`` and
+  ``r_-^2 = D chi^2_{N-k}`` with ``D = sigma_w2 r_{+,l-1}^2/N + sigma_b2``: O(1) a layer.
 
-Each returns an array of shape ``(M, L)`` of norms ``|z^l|``.
+The dense and exact samplers record an observable of each layer: the norm ``|z^l|`` by default
+(an array of shape ``(M, L)``), or e.g. :func:`relu_fields` (shape ``(M, L, 3)``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,40 @@ from tqdm.auto import tqdm
 
 from nnfield.numeric.parameters import positive_integer, positive_real
 
-__all__ = ["dense_network_norms", "exact_network_norms", "linear_norm_chain", "as_generator"]
+__all__ = [
+    "as_generator",
+    "dense_network_norms",
+    "exact_network_norms",
+    "linear_norm_chain",
+    "norm",
+    "relu",
+    "relu_field_chain",
+    "relu_fields",
+]
+
+
+def norm(z: np.ndarray) -> np.ndarray:
+    """The norm of each row: the default observable of the samplers."""
+    return np.sqrt(np.einsum("...n,...n->...", z, z))
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    """The rectified linear activation, ``max(z, 0)``."""
+    return np.maximum(z, 0.0)
+
+
+def relu_fields(z: np.ndarray) -> np.ndarray:
+    """``(r_+, r_-, k)`` of each row: norms of the positive and negative parts, number of positive units.
+
+    Examples
+    --------
+    >>> relu_fields(np.array([[3.0, -4.0, 0.0, 1.0]]))
+    array([[3.16227766, 4.        , 2.        ]])
+    """
+    positive = z > 0
+    plus = np.sqrt(np.einsum("...n,...n->...", z, z * positive))
+    minus = np.sqrt(np.einsum("...n,...n->...", z, z * ~positive))
+    return np.stack([plus, minus, positive.sum(axis=-1).astype(float)], axis=-1)
 
 
 def as_generator(rng) -> np.random.Generator:
@@ -54,29 +91,36 @@ def _identity(z):
     return z
 
 
-def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, rng=None, progress=False) -> np.ndarray:
-    """Norms of pre-activations of M networks, drawing every weight matrix.
+def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
+                        progress=False) -> np.ndarray:
+    """An observable (by default the norm) of every layer of M networks, drawing every weight matrix.
 
     Examples
     --------
     >>> dense_network_norms(0.5, 0.01, N=20, L=5, M=3, rng=0).shape
     (3, 5)
+    >>> dense_network_norms(0.5, 0.01, N=20, L=5, M=3, phi=relu, observe=relu_fields, rng=0).shape
+    (3, 5, 3)
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
     phi = phi or _identity
     generator = as_generator(rng)
-    norms = np.empty((M, L))
-    for network in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
+    records = []
+    for _ in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
         z = generator.standard_normal(N)
-        for layer in range(L):
+        layers = []
+        for _ in range(L):
             weights = generator.standard_normal((N, N)) * np.sqrt(sigma_w2 / N)
             z = weights @ phi(z) + generator.standard_normal(N) * np.sqrt(sigma_b2)
-            norms[network, layer] = np.sqrt(z @ z)
-    return norms
+            layers.append(observe(z))
+        records.append(layers)
+    return np.asarray(records, dtype=float)
 
 
-def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, rng=None, progress=False) -> np.ndarray:
-    """Norms of pre-activations of M networks, each layer drawn from its law given the previous one.
+def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
+                        progress=False) -> np.ndarray:
+    """An observable (by default the norm) of every layer of M networks, each layer drawn from its law
+    given the previous one.
 
     Given ``z^{l-1}``, the N units of ``z^l = W phi(z^{l-1}) + b`` are independent Gaussians of
     variance ``sigma_w2 |phi(z^{l-1})|^2 / N + sigma_b2``, exactly (the weights of one row are
@@ -91,13 +135,13 @@ def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, rng=None, prog
     phi = phi or _identity
     generator = as_generator(rng)
     z = generator.standard_normal((M, N))
-    norms = np.empty((M, L))
-    for layer in tqdm(range(L), desc="exact layers", disable=not progress, unit="layer"):
+    layers = []
+    for _ in tqdm(range(L), desc="exact layers", disable=not progress, unit="layer"):
         activation = phi(z)
         scale = np.sqrt(sigma_w2 * np.einsum("mn,mn->m", activation, activation) / N + sigma_b2)
         z = generator.standard_normal((M, N)) * scale[:, None]
-        norms[:, layer] = np.sqrt(np.einsum("mn,mn->m", z, z))
-    return norms
+        layers.append(observe(z))
+    return np.stack(layers, axis=1)
 
 
 def linear_norm_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
@@ -126,3 +170,41 @@ def linear_norm_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
         norms[:, :, layer] = squared
     np.sqrt(norms, out=norms)
     return norms[0] if np.ndim(sigma_w2) == 0 else norms
+
+
+def relu_field_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
+    """``(r_+, r_-, k)`` of every layer of M rectified linear networks, following these fields alone.
+
+    Given the previous layer, the N units are independent centred Gaussians of variance
+    ``D = sigma_w2 r_+^2 / N + sigma_b2`` (only positive units pass the ReLU). Their signs are fair
+    coins, so ``k ~ Binomial(N, 1/2)``; given k, ``r_+^2 = D chi^2_k`` and ``r_-^2 = D chi^2_{N-k}``.
+
+    Returns an array of shape ``(M, L, 3)``, or ``(S, M, L, 3)`` for a 1-D array of S values of
+    ``sigma_w2``.
+
+    Examples
+    --------
+    >>> relu_field_chain([0.5, 1.5], 0.01, N=200, L=8, M=4, rng=1).shape
+    (2, 4, 8, 3)
+    """
+    values = np.atleast_1d(np.asarray(sigma_w2, dtype=float))
+    if values.ndim != 1:
+        raise ValueError(f"sigma_w2 must be a number or a 1-D array of numbers; got shape {values.shape}")
+    for value in values:
+        _check(float(value), sigma_b2, N, L, M)
+    _, sigma_b2, N, L, M = _check(float(values[0]), sigma_b2, N, L, M)
+    generator = as_generator(rng)
+    shape = (values.size, M)
+    # The input x ~ N(0, I_N): |relu(x)|^2 is chi-square with a Binomial(N, 1/2) number of degrees.
+    plus_squared = generator.gamma(generator.binomial(N, 0.5, size=shape) / 2, 2.0)
+    fields = np.empty(shape + (L, 3))
+    weight = values[:, None] / N
+    for layer in range(L):
+        variance = weight * plus_squared + sigma_b2
+        positive = generator.binomial(N, 0.5, size=shape)
+        plus_squared = variance * generator.gamma(positive / 2, 2.0)
+        minus_squared = variance * generator.gamma((N - positive) / 2, 2.0)
+        fields[:, :, layer, 0] = np.sqrt(plus_squared)
+        fields[:, :, layer, 1] = np.sqrt(minus_squared)
+        fields[:, :, layer, 2] = positive
+    return fields[0] if np.ndim(sigma_w2) == 0 else fields

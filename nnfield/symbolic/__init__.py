@@ -5,6 +5,8 @@ Every transform is a pure function that returns a frozen result:
 ====================================  ==========================================================
 :func:`lattice_model`                 a checked, translation-invariant site energy on a ring
 :func:`hyperspherical_reduction`      an isotropic energy of vectors as an energy of their norms
+:func:`orthant_reduction`            the same, orthant by orthant, for sign-split vectors
+:func:`stirling`                     Stirling's series for the Gamma functions of an energy
 :func:`uniform_saddles`               the uniform stationary points and where they exist
 :func:`quadratic_fluctuations`        Hessian blocks ``K_delta`` about a saddle
 :func:`fourier_kernel`                ``K(q) = sum_delta K_delta exp(-i q delta)`` and ``C(q)``
@@ -25,11 +27,12 @@ from nnfield.symbolic.conditions import (
     simplify_under,
 )
 from nnfield.symbolic.continuum import EffectiveFieldTheory, continuum_limit
-from nnfield.symbolic.fluctuations import QuadraticFluctuations, quadratic_fluctuations
+from nnfield.symbolic.fluctuations import QuadraticFluctuations, change_of_variables, quadratic_fluctuations
 from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
 from nnfield.symbolic.laplace import LaplaceExpansion, laplace_approximation
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
-from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction
+from nnfield.symbolic.asymptotics import loggamma_terms, stirling
+from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction, orthant_reduction
 from nnfield.symbolic.saddle import UniformSaddle, stationary_equations, uniform_saddle, uniform_saddles
 from nnfield.symbolic.symmetry import Symmetries, eft_symmetries
 
@@ -46,6 +49,7 @@ __all__ = [
     "Step",
     "Symmetries",
     "UniformSaddle",
+    "change_of_variables",
     "compare",
     "continuum_limit",
     "eft_symmetries",
@@ -53,6 +57,9 @@ __all__ = [
     "hyperspherical_reduction",
     "is_positive_under",
     "laplace_approximation",
+    "loggamma_terms",
+    "orthant_reduction",
+    "stirling",
     "lattice_model",
     "positivity_condition",
     "quadratic_fluctuations",

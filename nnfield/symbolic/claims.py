@@ -82,6 +82,9 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         return Comparison(equal, "ring", ring_residual(printed, derived, fields, site))
     if kind != "expression":
         raise ValueError(f"kind must be 'expression', 'ring', 'relation' or 'set'; got {kind!r}")
+    if isinstance(printed, sp.MatrixBase):
+        residual = (sp.Matrix(printed) - sp.Matrix(derived)).applyfunc(lambda e: sp.simplify(sp.expand(e)))
+        return Comparison(residual.is_zero_matrix, "symbolic", sp.ImmutableMatrix(residual))
     residual = sp.simplify(sp.expand(printed - derived))
     if residual == 0:
         return Comparison(True, "symbolic", sp.Integer(0))

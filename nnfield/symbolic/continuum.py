@@ -156,7 +156,11 @@ def _correlation_lengths(mass, drift, stiffness, condition) -> tuple[sp.Expr, ..
     left to :meth:`EffectiveFieldTheory.correlation_lengths_at`, which solves them numerically.
     """
     lengths = []
-    for factor, _ in sp.factor_list(_decay_polynomial(mass, drift, stiffness).as_expr(), KAPPA)[1]:
+    try:
+        factors = sp.factor_list(_decay_polynomial(mass, drift, stiffness).as_expr(), KAPPA)[1]
+    except sp.PolynomialError:  # algebraic coefficients SymPy cannot factor over
+        return ()
+    for factor, _ in factors:
         if sp.degree(factor, KAPPA) > 2:
             continue
         for root in sp.solve(factor, KAPPA):

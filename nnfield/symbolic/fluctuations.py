@@ -24,7 +24,7 @@ from nnfield.symbolic.conditions import simplify_under
 from nnfield.symbolic.lattice import LatticeModel
 from nnfield.symbolic.saddle import UniformSaddle
 
-__all__ = ["QuadraticFluctuations", "quadratic_fluctuations"]
+__all__ = ["QuadraticFluctuations", "change_of_variables", "quadratic_fluctuations"]
 
 
 @dataclass(frozen=True)
@@ -163,3 +163,32 @@ def quadratic_fluctuations(
         blocks=tuple(blocks),
         linear_coefficients=linear,
     )
+
+
+def change_of_variables(fluctuations: QuadraticFluctuations, matrix, names: tuple[str, ...]) -> QuadraticFluctuations:
+    """Express the quadratic energy in new fields :math:`\\tilde\\epsilon` with :math:`\\epsilon = T\\tilde\\epsilon`.
+
+    Each block becomes :math:`T^T K_\\delta T` (``T`` the same at every site), so rescalings and sign
+    conventions of a paper can be applied before comparing with its printed forms.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from nnfield.symbolic.lattice import lattice_model
+    >>> from nnfield.symbolic.saddle import uniform_saddle
+    >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
+    >>> model = lattice_model(4 * x[l]**2 + (x[l] - x[l - 1])**2, [x], l)
+    >>> scaled = change_of_variables(quadratic_fluctuations(uniform_saddle(model)), sp.Matrix([[sp.Rational(1, 2)]]), ("y",))
+    >>> scaled.site_energy()
+    -y[l - 1]*y[l]/2 + 3*y[l]**2/2
+    """
+    matrix = sp.ImmutableMatrix(matrix)
+    size = len(fluctuations.fluctuation_fields)
+    if matrix.shape != (size, size) or len(names) != size:
+        raise ValueError(f"the change of variables needs a {size}x{size} matrix and {size} names; "
+                         f"got a {matrix.shape[0]}x{matrix.shape[1]} matrix and {len(names)} names")
+    blocks = tuple((delta, sp.ImmutableMatrix((matrix.T * block * matrix).applyfunc(sp.simplify)))
+                   for delta, block in fluctuations.blocks)
+    linear = tuple(sp.simplify(g) for g in matrix.T * sp.Matrix(fluctuations.linear_coefficients))
+    fields = tuple(sp.IndexedBase(name, real=True) for name in names)
+    return QuadraticFluctuations(fluctuations.saddle, fields, blocks, linear)

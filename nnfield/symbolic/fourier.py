@@ -155,7 +155,7 @@ def fourier_kernel(fluctuations: QuadraticFluctuations, q: sp.Symbol | None = No
         q = sp.Symbol("q", real=True)
     size = len(fluctuations.fluctuation_fields)
     total = sp.zeros(size, size)
-    for delta, block in fluctuations.blocks:
-        total += block * sp.exp(-sp.I * q * delta)
-    entries = [sp.factor(sp.simplify(sp.expand_complex(entry).rewrite(sp.cos))) for entry in total]
+    for delta, block in fluctuations.blocks:  # the blocks are real: exp(-iq delta) = cos - i sin
+        total += block * (sp.cos(q * delta) - sp.I * sp.sin(q * delta))
+    entries = [sp.factor(sp.simplify(entry)) for entry in total]
     return FourierKernel(fluctuations, q, sp.ImmutableMatrix(size, size, entries))

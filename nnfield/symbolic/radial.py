@@ -19,7 +19,7 @@ import sympy as sp
 
 from nnfield.symbolic.lattice import LatticeModel, lattice_model
 
-__all__ = ["RadialReduction", "hyperspherical_reduction"]
+__all__ = ["RadialReduction", "hyperspherical_reduction", "orthant_reduction"]
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,54 @@ def hyperspherical_reduction(energy, squared_norm, norm, site, dimension) -> Rad
     model = lattice_model(replaced + jacobian, [norm], site)
     angular = 2 * sp.pi ** (dimension / 2) / sp.gamma(dimension / 2)
     return RadialReduction(model, jacobian, angular)
+
+
+def orthant_reduction(energy, parts, site, multiplicity, fields) -> RadialReduction:
+    """Reduce an energy of sign-split vectors to the norms of their parts, orthant by orthant.
+
+    When the energy depends on a vector only through the squared norms of groups of its
+    components (e.g. the positive and the negative ones), the integral splits into orthants. In
+    an orthant where group ``i`` has :math:`d_i` components, each group is integrated in its own
+    hyperspherical coordinates over one orthant of its sphere, of area :math:`\\Omega_{d_i}/2^{d_i}`,
+    and ``multiplicity`` orthants share the same dimensions. The site energy becomes
+
+    .. math:: E|_{s_i = r_i^2} - \\sum_i (d_i - 1)\\log r_i - \\sum_i \\log\\frac{\\Omega_{d_i}}{2^{d_i}}
+              - \\log(\\text{multiplicity}).
+
+    Parameters
+    ----------
+    energy : sympy.Expr
+        The site energy in the squared norms.
+    parts : sequence of (IndexedBase, IndexedBase, sympy.Expr)
+        ``(squared_norm, norm, dimension)`` per group; a dimension may depend on a field (e.g. k[l]).
+    site : sympy.Symbol
+    multiplicity : sympy.Expr
+        The number of orthants with these dimensions, e.g. ``binomial(N, k[l])``.
+    fields : sequence of IndexedBase
+        The fields of the resulting model (the norms and any counting field).
+
+    Examples
+    --------
+    A vector of N standard Gaussians split into its k positive and N - k negative components:
+
+    >>> import sympy as sp
+    >>> l = sp.Symbol("l", integer=True)
+    >>> N = sp.Symbol("N", positive=True, integer=True)
+    >>> sp_, sm, rp, rm = (sp.IndexedBase(n, positive=True) for n in ("s_p", "s_m", "r_p", "r_m"))
+    >>> k = sp.IndexedBase("k", positive=True)
+    >>> reduction = orthant_reduction((sp_[l] + sm[l]) / 2, [(sp_, rp, k[l]), (sm, rm, N - k[l])], l,
+    ...                               sp.binomial(N, k[l]), [rp, rm, k])
+    >>> reduction.model.offsets, [str(f) for f in reduction.model.fields]
+    ((0,), ['r_p', 'r_m', 'k'])
+    """
+    replaced, jacobian, angular = energy, sp.Integer(0), sp.Integer(1)
+    for squared_norm, norm, dimension in parts:
+        dimension = sp.sympify(dimension)
+        replaced = replaced.replace(
+            lambda e, base=squared_norm: isinstance(e, sp.Indexed) and e.base == base,
+            lambda e, radius=norm: radius[e.indices[0]] ** 2,
+        )
+        jacobian += -(dimension - 1) * sp.log(norm[site])
+        angular *= 2 * sp.pi ** (dimension / 2) / sp.gamma(dimension / 2) / 2**dimension
+    total = replaced + jacobian - sp.log(angular) - sp.log(multiplicity)
+    return RadialReduction(lattice_model(total, fields, site), jacobian, angular)

@@ -19,7 +19,7 @@ import sympy as sp
 from nnfield.symbolic.conditions import reality_conditions, sign_under_radicals, simplify_under
 from nnfield.symbolic.lattice import LatticeModel
 
-__all__ = ["UniformSaddle", "stationary_equations", "uniform_saddles", "uniform_saddle"]
+__all__ = ["UniformSaddle", "algebraic_form", "stationary_equations", "uniform_saddles", "uniform_saddle"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,35 @@ class UniformSaddle:
         return f"${pairs}{where}$"
 
 
+def algebraic_form(equation: sp.Eq) -> sp.Eq:
+    """Rewrite :math:`\\sum_i c_i \\log a_i = 0` as :math:`\\prod_i a_i^{c_i} = 1`.
+
+    Stationary equations of energies with entropy terms (Stirling's ``x log x``) mix logarithms
+    with rational terms across equations; ``sympy.solve`` handles the algebraic form far better.
+    A real energy is defined only where the arguments of its logarithms are positive, so the
+    logarithms are split and recombined as for positive numbers. An equation with terms other
+    than numeric multiples of logarithms is returned unchanged.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> k, r, N = sp.symbols("k r N", positive=True)
+    >>> algebraic_form(sp.Eq(sp.log(k) - sp.log(N - k) + 2 * sp.log(r), 0))
+    Eq(k*r**2/(N - k), 1)
+    """
+    expanded = sp.expand_log(sp.expand(equation.lhs - equation.rhs), force=True)
+    terms = sp.Add.make_args(expanded)
+    if not expanded.has(sp.log) or not all(_is_log_multiple(term) for term in terms):
+        return equation
+    return sp.Eq(sp.simplify(sp.exp(expanded)), 1)
+
+
+def _is_log_multiple(term: sp.Expr) -> bool:
+    """Whether ``term`` is a number times one logarithm."""
+    coefficient, rest = term.as_coeff_Mul()
+    return coefficient.is_number and isinstance(rest, sp.log)
+
+
 def stationary_equations(model: LatticeModel) -> tuple[sp.Eq, ...]:
     """The equations :math:`dE_{\\text{uniform}}/d\\phi_a = 0`, one per field.
 
@@ -74,7 +103,7 @@ def stationary_equations(model: LatticeModel) -> tuple[sp.Eq, ...]:
     (Eq(x - 1/x, 0),)
     """
     energy = model.uniform_energy()
-    return tuple(sp.Eq(sp.diff(energy, symbol), 0) for symbol in model.uniform)
+    return tuple(sp.Eq(sp.diff(energy, symbol), 0, evaluate=False) for symbol in model.uniform)
 
 
 def uniform_saddles(
@@ -130,7 +159,7 @@ def uniform_saddles(
     solutions = []
     if method == "auto":
         try:
-            solutions = sp.solve(equations, unknowns, dict=True)
+            solutions = sp.solve([algebraic_form(e) for e in equations], unknowns, dict=True)
         except NotImplementedError:
             solutions = []
     saddles = []
@@ -141,7 +170,7 @@ def uniform_saddles(
         if _violates_assumptions(values, unknowns):
             continue
         existence = tuple(dict.fromkeys(c for v in values for c in reality_conditions(v)))
-        values = tuple(simplify_under(value, sp.And(*existence)) for value in values)
+        values = tuple(_cleaner_root(simplify_under(value, sp.And(*existence))) for value in values)
         saddles.append(UniformSaddle(model, values, equations, "symbolic", existence))
     if saddles:
         return tuple(saddles)
@@ -175,6 +204,19 @@ def uniform_saddle(model: LatticeModel, **options) -> UniformSaddle:
             "positive=True that rule the others out"
         )
     return saddles[0]
+
+
+def _cleaner_root(value: sp.Expr) -> sp.Expr:
+    """``sqrt(v**2)`` simplified, when ``v`` is positive and that form is shorter.
+
+    ``solve`` returns nested radicals whose factors cancel only under the square, e.g.
+    ``sqrt((w**2 - 1)/((w - 1)(w + c)))/sqrt(w + 1)``.
+    """
+    if sign_under_radicals(value).is_positive is not True:
+        return value
+    square = sp.factor(sp.cancel(sp.expand(value**2)))
+    candidate = sp.sqrt(square)
+    return candidate if sp.count_ops(candidate) < sp.count_ops(value) else value
 
 
 def _violates_assumptions(values: tuple, symbols: list) -> bool:

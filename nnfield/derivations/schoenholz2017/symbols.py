@@ -30,3 +30,15 @@ epsilon_x = sp.Function("epsilon", real=True)
 
 #: The paper's abbreviations, substituted into printed forms before comparing.
 DEFINITIONS = {Delta_w: 1 - sigma_w**2}
+
+#: Rectified linear network (Sec. 6, App. 8.4): squared norms and norms of the positive and
+#: negative parts of z^l, and k[l], the number of positive units (this toolkit's convention;
+#: the paper's eqs 19, 74-83 let k count the negative units, see relu.paper_k).
+s_plus = sp.IndexedBase("s_+", positive=True)
+s_minus = sp.IndexedBase("s_-", positive=True)
+r_plus = sp.IndexedBase("r_+", positive=True)
+r_minus = sp.IndexedBase("r_-", positive=True)
+k = sp.IndexedBase("k", positive=True)
+epsilon_plus = sp.IndexedBase("epsilon_+", real=True)
+epsilon_minus = sp.IndexedBase("epsilon_-", real=True)
+epsilon_k = sp.IndexedBase("epsilon_k", real=True)
