@@ -5,7 +5,7 @@ import json
 import pytest
 
 from nnfield.audit import AuditError, run_audit
-from nnfield.derivations.schoenholz2017 import checks as linear_checks
+from nnfield.derivations import schoenholz2017
 from nnfield.numeric.evidence import Check
 
 REQUIRED = {"paper", "equation", "also", "title", "status", "printed_latex", "derived_latex", "simulation"}
@@ -20,7 +20,7 @@ def test_audit_without_simulation_writes_every_file(tmp_path):
     for claim in document["claims"]:
         assert REQUIRED <= set(claim)
         assert claim["simulation"] is None
-        assert claim["status"] in {"reproduced", "disputed"}
+        assert claim["status"] in {"reproduced", "disputed"}  # without simulation nothing is an erratum
     markdown = (folder / "report.md").read_text()
     assert "$" in markdown and "| 13 |" in markdown
     tex = (folder / "report.tex").read_text()
@@ -49,7 +49,7 @@ def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch
         (figures / "half.png").write_bytes(b"\x89PNG")
         raise RuntimeError("simulated failure in the middle of a run")
 
-    monkeypatch.setattr(linear_checks, "checks", lambda: (Check("broken", ("13",), broken),))
+    monkeypatch.setattr(schoenholz2017, "audit_checks", lambda: (Check("broken", ("13",), broken),))
     with pytest.raises(RuntimeError, match="simulated failure"):
         run_audit(simulate=True, out=folder, progress=False)
     assert (folder / "audit.json").read_text() == before
@@ -62,11 +62,14 @@ def test_full_audit_with_simulation(tmp_path):
     report = run_audit(simulate=True, out=tmp_path / "report", progress=False, seed=2017)
     by_equation = {claim["equation"]: claim for claim in report.claims}
     assert by_equation["Sec. 5 (Laplace)"]["status"] == "erratum"
-    for label in ("13", "14", "15", "17"):
+    for label in ("21", "90", "22", "23"):  # the halved k row of the ReLU kernel
+        assert by_equation[label]["status"] == "erratum", label
+    assert by_equation["94"]["status"] == "reproduced"
+    for label in ("13", "14", "15", "17", "20", "94"):
         simulation = by_equation[label]["simulation"]
         assert simulation["verdict"] == "agrees", (label, simulation)
         assert simulation["sample_sizes"]
     figures = tmp_path / "report" / "figures"
-    for name in ("fig3_saddle_norm.png", "fig4_mode_variance.png"):
+    for name in ("fig3_saddle_norm.png", "fig4_mode_variance.png", "fig5_relu_saddle.png", "fig6_relu_mode_covariance.png"):
         assert (figures / name).stat().st_size > 10_000
     assert report.validations and all(v["verdict"] == "agrees" for v in report.validations)

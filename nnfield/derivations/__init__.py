@@ -35,9 +35,8 @@ class Paper:
 
 def _schoenholz2017() -> Paper:
     from nnfield.derivations import schoenholz2017
-    from nnfield.derivations.schoenholz2017 import checks
 
-    return Paper(schoenholz2017.PAPER, schoenholz2017.TITLE, (schoenholz2017.linear_ring,), checks.checks)
+    return Paper(schoenholz2017.PAPER, schoenholz2017.TITLE, schoenholz2017.DERIVATIONS, schoenholz2017.audit_checks)
 
 
 #: Encoded papers, by id (loaded on first use).

@@ -26,7 +26,7 @@ from nnfield.symbolic.conditions import (
     reality_conditions,
     simplify_under,
 )
-from nnfield.symbolic.continuum import EffectiveFieldTheory, continuum_limit
+from nnfield.symbolic.continuum import EffectiveFieldTheory, continuum_limit, density_kernel
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, change_of_variables, quadratic_fluctuations
 from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
 from nnfield.symbolic.laplace import LaplaceExpansion, laplace_approximation
@@ -52,6 +52,7 @@ __all__ = [
     "change_of_variables",
     "compare",
     "continuum_limit",
+    "density_kernel",
     "eft_symmetries",
     "fourier_kernel",
     "hyperspherical_reduction",

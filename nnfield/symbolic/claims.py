@@ -83,15 +83,34 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     if kind != "expression":
         raise ValueError(f"kind must be 'expression', 'ring', 'relation' or 'set'; got {kind!r}")
     if isinstance(printed, sp.MatrixBase):
-        residual = (sp.Matrix(printed) - sp.Matrix(derived)).applyfunc(lambda e: sp.simplify(sp.expand(e)))
-        return Comparison(residual.is_zero_matrix, "symbolic", sp.ImmutableMatrix(residual))
-    residual = sp.simplify(sp.expand(printed - derived))
+        residual = (sp.Matrix(printed) - sp.Matrix(derived)).applyfunc(_simplified)
+        if residual.is_zero_matrix:
+            return Comparison(True, "symbolic", sp.ImmutableMatrix(residual))
+        numeric = [_agree_at_random_points(a, b) for a, b in zip(sp.Matrix(printed), sp.Matrix(derived))]
+        if all(verdict is True for verdict in numeric):
+            return Comparison(True, "numeric", sp.ImmutableMatrix(residual))
+        equal = False if any(verdict is False for verdict in numeric) else None
+        return Comparison(equal, "symbolic", sp.ImmutableMatrix(residual))
+    residual = _simplified(printed - derived)
     if residual == 0:
         return Comparison(True, "symbolic", sp.Integer(0))
     numeric = _agree_at_random_points(printed, derived)
     if numeric is True:
         return Comparison(True, "numeric", residual)
     return Comparison(False if numeric is False else None, "symbolic", residual)
+
+
+def _simplified(expression: sp.Expr) -> sp.Expr:
+    """Simplify a difference, combining square roots as for positive radicands.
+
+    A printed and a derived form are compared where both are real, i.e. where every even root
+    has a positive radicand (see :func:`~nnfield.symbolic.conditions.reality_conditions`); there
+    ``sqrt(a) sqrt(b) = sqrt(a b)`` holds, which SymPy will not assume on its own.
+    """
+    first = sp.simplify(sp.expand(expression))
+    if first == 0:
+        return first
+    return sp.simplify(sp.powsimp(sp.expand(first), force=True))
 
 
 def _compare_relations(printed, derived) -> Comparison:

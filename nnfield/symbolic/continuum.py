@@ -25,7 +25,7 @@ import sympy as sp
 from nnfield.symbolic.conditions import is_positive_under, simplify_under
 from nnfield.symbolic.fourier import FourierKernel
 
-__all__ = ["EffectiveFieldTheory", "continuum_limit"]
+__all__ = ["EffectiveFieldTheory", "continuum_limit", "density_kernel"]
 
 #: The decay rate: correlations fall as exp(-kappa |x|) where K(q = i kappa) is singular.
 KAPPA = sp.Symbol("kappa")
@@ -141,6 +141,36 @@ def continuum_limit(kernel: FourierKernel, x: sp.Symbol | None = None) -> Effect
     fields = tuple(sp.Function(str(eps.label), real=True) for eps in fluctuations.fluctuation_fields)
     lengths = _correlation_lengths(mass, drift, stiffness, condition)
     return EffectiveFieldTheory(kernel, x, fields, mass, drift, stiffness, lengths)
+
+
+def density_kernel(density: sp.Expr, fields, x: sp.Symbol, q: sp.Symbol) -> sp.ImmutableMatrix:
+    """The kernel :math:`M + 2iqB + q^2 G` of a quadratic EFT energy density, read off by differentiation.
+
+    :math:`M_{ab} = \\partial^2 u/\\partial\\epsilon_a\\partial\\epsilon_b`,
+    :math:`G_{ab} = \\partial^2 u/\\partial\\epsilon'_a\\partial\\epsilon'_b`, and ``B`` the antisymmetric part
+    of :math:`\\partial^2 u/\\partial\\epsilon_a\\partial\\epsilon'_b` (its symmetric part is a total derivative).
+    Two densities describe the same theory exactly when their kernels are equal, so this is how
+    printed and derived EFTs are compared.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, q, m = sp.symbols("x q m", real=True)
+    >>> u, v = sp.Function("u")(x), sp.Function("v")(x)
+    >>> density_kernel(m * u**2 / 2 + u * v.diff(x) + u.diff(x) * v, [u, v], x, q)
+    Matrix([
+    [m, 0],
+    [0, 0]])
+    """
+    values = [sp.Dummy(f"e{i}") for i in range(len(fields))]
+    slopes = [sp.Dummy(f"d{i}") for i in range(len(fields))]
+    plain = density.subs({sp.Derivative(f, x): d for f, d in zip(fields, slopes)}).subs(dict(zip(fields, values)))
+    size = len(fields)
+    mass = sp.Matrix(size, size, lambda a, b: sp.diff(plain, values[a], values[b]))
+    stiffness = sp.Matrix(size, size, lambda a, b: sp.diff(plain, slopes[a], slopes[b]))
+    mixed = sp.Matrix(size, size, lambda a, b: sp.diff(plain, values[a], slopes[b]))
+    drift = (mixed - mixed.T) / 2
+    return sp.ImmutableMatrix((mass + 2 * sp.I * q * drift + q**2 * stiffness).applyfunc(sp.simplify))
 
 
 def _decay_polynomial(mass, drift, stiffness) -> sp.Poly:

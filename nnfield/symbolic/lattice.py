@@ -212,7 +212,8 @@ def ring_residual(first, second, fields, site) -> sp.Expr:
     difference = sp.expand(first - second)
     canonical = sum((_shift_to_site(term, fields, site) for term in sp.Add.make_args(difference)),
                     sp.Integer(0))
-    return sp.simplify(sp.expand_log(canonical, force=True))
+    remaining = sp.simplify(sp.expand_log(canonical, force=True))
+    return sp.simplify(sp.powsimp(sp.expand(remaining), force=True))  # roots of real energies: positive radicands
 
 
 def _shift_to_site(term, fields, site):

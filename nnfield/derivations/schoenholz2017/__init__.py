@@ -2,12 +2,24 @@
 Between Random Neural Networks and Statistical Field Theory* (2017).
 
 Encoded so far: the linear stochastic network on a ring (Sec. 5, App. 8.2-8.3),
-:func:`linear_ring`.
+:func:`linear_ring`, and the rectified linear network on a ring (Sec. 6, App. 8.4),
+:func:`relu_ring`.
 """
 
 from nnfield.derivations.schoenholz2017.linear import LinearRingPrediction, linear_ring
+from nnfield.derivations.schoenholz2017.relu import ReluRingPrediction, relu_ring
 
 PAPER = "schoenholz2017"
 TITLE = "A Correspondence Between Random Neural Networks and Statistical Field Theory"
+DERIVATIONS = (linear_ring, relu_ring)
 
-__all__ = ["PAPER", "TITLE", "linear_ring", "LinearRingPrediction"]
+__all__ = ["PAPER", "TITLE", "DERIVATIONS", "audit_checks", "linear_ring", "relu_ring", "LinearRingPrediction",
+           "ReluRingPrediction"]
+
+
+def audit_checks():
+    """Every numerical check of the paper: the linear network's, then the rectified linear network's."""
+    from nnfield.derivations.schoenholz2017.checks import checks
+    from nnfield.derivations.schoenholz2017.relu_checks import relu_checks
+
+    return checks() + relu_checks()

@@ -1,0 +1,61 @@
+"""The paper's Figs. 5 and 6, redrawn: rectified linear networks, theory over simulation."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+
+from nnfield.numeric.plots import new_figure, save_figure
+
+__all__ = ["plot_relu_saddle", "plot_relu_mode_covariance"]
+
+NAMES = ("r_+", "r_-", "k")
+
+
+def plot_relu_saddle(path, sigma_w2, stars, fields, setup):
+    """Fig. 5: r_+*, r_-* (main axes) and k* (inset) against sigma_w^2; ``fields`` is (values, M, layers, 3)."""
+    figure, axes = new_figure()
+    fine = np.linspace(0.02, 1.95, 200)
+    axes.plot(fine, np.sqrt(setup["N"] * setup["sigma_b2"] / (2 - fine)), "k--", label=r"$r^*_\pm$ derived")
+    rms = np.sqrt((fields[..., :2] ** 2).mean(axis=(1, 2)))
+    axes.plot(sigma_w2, rms[:, 0], "o", mfc="none", color="tab:red", label=r"rms $r_+$ simulated")
+    axes.plot(sigma_w2, rms[:, 1], "s", mfc="none", color="tab:blue", label=r"rms $r_-$ simulated")
+    axes.set_xlabel(r"$\sigma_w^2$")
+    axes.set_ylabel("bulk norm of the positive / negative units")
+    axes.set_title(f"Fig. 5: N={setup['N']}, L={setup['L']}, M={setup['M']}, $\\sigma_b^2$={setup['sigma_b2']}")
+    axes.legend(loc="upper left")
+    inset = axes.inset_axes([0.58, 0.12, 0.38, 0.3])
+    inset.plot(sigma_w2, fields[..., 2].mean(axis=(1, 2)), "ko", ms=3)
+    inset.axhline(setup["N"] / 2, color="0.5", ls="--")
+    inset.set_title("$k$ (positive units)", fontsize=8)
+    inset.tick_params(labelsize=7)
+    return save_figure(figure, path)
+
+
+def plot_relu_mode_covariance(path, curves, setup):
+    """Fig. 6: every entry of the 3x3 mode covariance (real part) against q.
+
+    Simulation in colour, the derived kernel in black, the printed eq. 22 dashed grey, so a reader
+    sees which one the networks follow.
+    """
+    figure, _ = new_figure(11, 9)
+    grid = figure.subplots(3, 3)
+    figure.delaxes(figure.axes[0])
+    colours = matplotlib.colormaps["coolwarm"](np.linspace(0, 1, len(curves)))
+    for a in range(3):
+        for b in range(3):
+            axes = grid[a, b]
+            for colour, (value, estimate, derived, printed) in zip(colours, curves):
+                half = slice(1, len(estimate.q) // 2 + 1)
+                axes.plot(estimate.q[half], estimate.value[half, a, b].real, color=colour, lw=0.8,
+                          label=f"{value:g}" if (a, b) == (0, 0) else None)
+                axes.plot(estimate.q[half], derived[half, a, b].real, color="k", lw=0.8)
+                axes.plot(estimate.q[half], printed[half, a, b].real, color="0.55", lw=0.8, ls="--")
+            axes.set_title(f"Re $C_{{{NAMES[a]},{NAMES[b]}}}(q)$", fontsize=9)
+            if a == b:
+                axes.set_yscale("log")
+            axes.tick_params(labelsize=7)
+    grid[0, 0].legend(title=r"$\sigma_w^2$", fontsize=6, ncol=2)
+    figure.suptitle(f"Fig. 6: simulation (colour), derived (black), printed eq. 22 (dashed); "
+                    f"N={setup['N']}, L={setup['L']}, M={setup['M']}")
+    return save_figure(figure, path)

@@ -1,0 +1,71 @@
+"""schoenholz2017, rectified linear ring: derived vs printed vs hand-derived vs simulated."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import stats
+
+from nnfield.derivations.schoenholz2017.relu import relu_ring
+from nnfield.numeric.samplers import relu_field_chain
+
+
+@pytest.fixture(scope="module")
+def derivation():
+    return relu_ring()
+
+
+def test_statuses_before_simulation(derivation):
+    statuses = {claim.equation: claim.status() for claim in derivation.claims}
+    for equation in ("18", "19", "79", "20", "Result 9", "94", "Sec. 6 (after eq. 23)"):
+        assert statuses[equation] == "reproduced", equation
+    for equation in ("21", "90", "22", "23"):
+        assert statuses[equation] == "disputed", equation
+
+
+def test_printed_inverse_covariance_differs_only_in_the_k_row(derivation):
+    residual = derivation.claim("22").comparison.residual
+    assert residual[:2, :2] == sp.zeros(2, 2)
+    assert residual[2, 2] == -3 and residual[0, 2] == -sp.Rational(1, 2) and residual[1, 2] == sp.Rational(1, 2)
+
+
+def test_saddle_matches_the_hand_derived_fixed_point(derivation):
+    """E r_+^2 = (N/2)(sigma_w2 E r_+^2/N + sigma_b2) has the fixed point N sigma_b2/(2 - sigma_w2)."""
+    for sigma_w2 in (0.3, 1.0, 1.9):
+        prediction = derivation.predict(sigma_w2=sigma_w2, sigma_b2=0.01, N=200)
+        expected = math.sqrt(200 * 0.01 / (2 - sigma_w2))
+        assert prediction.r_plus_star == pytest.approx(expected, rel=1e-12)
+        assert prediction.r_minus_star == pytest.approx(expected, rel=1e-12)
+        assert prediction.k_star == 100
+
+
+def test_equal_layer_variance_of_k_is_the_binomial_one(derivation):
+    """k ~ Binomial(N, 1/2) in every layer, independently of the rest: Var k = N/4 exactly."""
+    prediction = derivation.predict(sigma_w2=1.0, sigma_b2=0.01, N=200)
+    q = 2 * np.pi * np.arange(2048) / 2048
+    equal_layer = prediction.mode_covariance(q).mean(axis=0).real
+    assert equal_layer[2, 2] == pytest.approx(200 / 4, rel=1e-9)
+
+
+@pytest.mark.parametrize("sigma_w2", [1.5, 2.0, 3.0])
+def test_no_saddle_from_sigma_w2_two(derivation, sigma_w2):
+    if sigma_w2 < 2:
+        derivation.predict(sigma_w2=sigma_w2, sigma_b2=0.01, N=50)
+        return
+    with pytest.raises(ValueError, match=r"0 < sigma_w2 < 2"):
+        derivation.predict(sigma_w2=sigma_w2, sigma_b2=0.01, N=50)
+
+
+@pytest.mark.slow
+def test_simulated_mean_squares_and_k_match_the_saddle(derivation):
+    """E r_+^2 = E r_-^2 = r*^2 and E k = N/2 hold exactly for the chain, at any width."""
+    width, networks = 40, 500
+    fields = relu_field_chain(1.2, 0.02, width, 500, networks, rng=3)[:, 200:]
+    prediction = derivation.predict(sigma_w2=1.2, sigma_b2=0.02, N=width)
+    targets = [prediction.r_plus_star**2, prediction.r_minus_star**2, prediction.k_star]
+    observables = [fields[..., 0] ** 2, fields[..., 1] ** 2, fields[..., 2]]
+    for target, values in zip(targets, observables):
+        per_network = values.mean(axis=1)
+        z = (per_network.mean() - target) / (per_network.std(ddof=1) / math.sqrt(networks))
+        assert abs(z) < stats.norm.isf(1e-3 / 2)
