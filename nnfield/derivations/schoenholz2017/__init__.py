@@ -18,8 +18,9 @@ __all__ = ["PAPER", "TITLE", "DERIVATIONS", "audit_checks", "linear_ring", "relu
 
 
 def audit_checks():
-    """Every numerical check of the paper: the linear network's, then the rectified linear network's."""
+    """Every numerical check of the paper: Fig. 1 (tanh), the linear network's, the rectified linear network's."""
     from nnfield.derivations.schoenholz2017.checks import checks
     from nnfield.derivations.schoenholz2017.relu_checks import relu_checks
+    from nnfield.derivations.schoenholz2017.tanh_checks import tanh_checks
 
-    return checks() + relu_checks()
+    return tanh_checks() + checks() + relu_checks()
