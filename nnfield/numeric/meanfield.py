@@ -57,10 +57,13 @@ class MeanField:
         """:math:`F(q) = \\sigma_w^2 E[\\phi(\\sqrt q z)^2] + \\sigma_b^2`."""
         return self.sigma_w2 * self._second_moment(q) + self.sigma_b2
 
-    def trajectory(self, q_input: float, layers: int) -> np.ndarray:
-        """:math:`q_0, \\dots, q_{L-1}` from the input's per-unit variance: :math:`q_0 = F(q_{input})`."""
-        values, q = [], q_input
-        for _ in range(layers):
+    def trajectory(self, q_first: float, layers: int) -> np.ndarray:
+        """:math:`q_0, \\dots, q_{L-1}` with :math:`q_{l} = F(q_{l-1})`, from the first layer's variance ``q_first``.
+
+        A raw input x feeds the first layer, so :math:`q_0 = \\sigma_w^2 |x|^2/N + \\sigma_b^2`.
+        """
+        values, q = [q_first], q_first
+        for _ in range(layers - 1):
             q = self.variance_map(q)
             values.append(q)
         return np.array(values)

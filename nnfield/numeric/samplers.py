@@ -1,8 +1,8 @@
 """Samplers of random networks: the norms of the pre-activations, layer by layer.
 
 Networks have ``z^l = W^l phi(z^{l-1}) + b^l`` with ``W ~ N(0, sigma_w2/N)`` entrywise,
-``b ~ N(0, sigma_b2)``, width N, depth L, and a random input ``x = z^{-1} ~ N(0, I_N)`` (so the
-first layer sees ``phi(x)``; for the identity, ``x``). Three samplers draw the same law:
+``b ~ N(0, sigma_b2)``, width N, depth L, and a random input ``x ~ N(0, I_N)`` that the first layer
+sees as it is, ``z^0 = W^0 x + b^0`` (the paper's eq 4). Three samplers draw the same law:
 
 - :func:`dense_network_norms` draws every weight matrix, as the paper does (App. 8.3): O(N^2) a layer;
 - :func:`exact_network_norms` draws each layer from its conditional law given the previous one,
@@ -29,6 +29,8 @@ from nnfield.numeric.parameters import positive_integer, positive_real
 __all__ = [
     "as_generator",
     "dense_network_norms",
+    "dense_network_overlaps",
+    "exact_network_overlaps",
     "exact_network_norms",
     "linear_norm_chain",
     "norm",
@@ -109,9 +111,9 @@ def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
     for _ in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
         z = generator.standard_normal(N)
         layers = []
-        for _ in range(L):
+        for layer in range(L):
             weights = generator.standard_normal((N, N)) * np.sqrt(sigma_w2 / N)
-            z = weights @ phi(z) + generator.standard_normal(N) * np.sqrt(sigma_b2)
+            z = weights @ (phi(z) if layer else z) + generator.standard_normal(N) * np.sqrt(sigma_b2)
             layers.append(observe(z))
         records.append(layers)
     return np.asarray(records, dtype=float)
@@ -136,8 +138,8 @@ def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
     generator = as_generator(rng)
     z = generator.standard_normal((M, N))
     layers = []
-    for _ in tqdm(range(L), desc="exact layers", disable=not progress, unit="layer"):
-        activation = phi(z)
+    for layer in tqdm(range(L), desc="exact layers", disable=not progress, unit="layer"):
+        activation = phi(z) if layer else z
         scale = np.sqrt(sigma_w2 * np.einsum("mn,mn->m", activation, activation) / N + sigma_b2)
         z = generator.standard_normal((M, N)) * scale[:, None]
         layers.append(observe(z))
@@ -195,8 +197,8 @@ def relu_field_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
     _, sigma_b2, N, L, M = _check(float(values[0]), sigma_b2, N, L, M)
     generator = as_generator(rng)
     shape = (values.size, M)
-    # The input x ~ N(0, I_N): |relu(x)|^2 is chi-square with a Binomial(N, 1/2) number of degrees.
-    plus_squared = generator.gamma(generator.binomial(N, 0.5, size=shape) / 2, 2.0)
+    # The first layer sees the raw input x ~ N(0, I_N): its "activation" has |x|^2 ~ chi2_N.
+    plus_squared = generator.chisquare(N, size=shape)
     fields = np.empty(shape + (L, 3))
     weight = values[:, None] / N
     for layer in range(L):
@@ -208,3 +210,67 @@ def relu_field_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
         fields[:, :, layer, 1] = np.sqrt(minus_squared)
         fields[:, :, layer, 2] = positive
     return fields[0] if np.ndim(sigma_w2) == 0 else fields
+
+
+def _check_inputs(inputs, N) -> np.ndarray:
+    inputs = np.asarray(inputs, dtype=float)
+    if inputs.ndim != 2 or inputs.shape[1] != N or inputs.shape[0] < 1:
+        raise ValueError(f"inputs must be an array of shape (|M|, N) = (number of inputs, {N}); got shape {inputs.shape}")
+    if not np.all(np.isfinite(inputs)):
+        raise ValueError("inputs must be finite")
+    return inputs
+
+
+def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng=None, progress=False) -> np.ndarray:
+    """Overlaps ``z_i . z_j / N`` of the pre-activations of several inputs, drawing every weight matrix.
+
+    ``inputs`` has shape ``(|M|, N)``; the result has shape ``(M, L, |M|, |M|)``.
+
+    Examples
+    --------
+    >>> dense_network_overlaps(0.5, 0.1, N=8, L=3, M=2, inputs=np.eye(2, 8), rng=0).shape
+    (2, 3, 2, 2)
+    """
+    sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
+    inputs = _check_inputs(inputs, N)
+    phi = phi or _identity
+    generator = as_generator(rng)
+    overlaps = np.empty((M, L, len(inputs), len(inputs)))
+    for network in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
+        z = inputs.T  # (N, |M|): column i is input i
+        for layer in range(L):
+            weights = generator.standard_normal((N, N)) * np.sqrt(sigma_w2 / N)
+            bias = generator.standard_normal((N, 1)) * np.sqrt(sigma_b2)  # shared by the inputs
+            z = weights @ (phi(z) if layer else z) + bias
+            overlaps[network, layer] = z.T @ z / N
+    return overlaps
+
+
+def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng=None) -> np.ndarray:
+    """The same law as :func:`dense_network_overlaps`, drawing each layer given the previous one.
+
+    Given layer ``l-1``, each unit's pre-activations for the |M| inputs are jointly Gaussian with
+    covariance :math:`\\Sigma_{ij} = \\sigma_w^2 \\phi_i\\cdot\\phi_j/N + \\sigma_b^2` (the Main Result),
+    independently across units: one Cholesky factor per layer, O(N |M|^2) work instead of O(N^2 |M|).
+    The first layer sees the raw inputs, as the dense sampler does.
+
+    Examples
+    --------
+    >>> exact_network_overlaps(0.5, 0.1, N=8, L=3, M=2, inputs=np.eye(2, 8), rng=0).shape
+    (2, 3, 2, 2)
+    """
+    sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
+    inputs = _check_inputs(inputs, N)
+    phi = phi or _identity
+    generator = as_generator(rng)
+    count = len(inputs)
+    activations = np.broadcast_to(inputs, (M, count, N))
+    overlaps = np.empty((M, L, count, count))
+    jitter = 1e-12 * np.eye(count)  # identical inputs make Sigma singular; the law is then degenerate
+    for layer in range(L):
+        covariance = sigma_w2 * np.einsum("mia,mja->mij", activations, activations) / N + sigma_b2
+        factor = np.linalg.cholesky(covariance + jitter * covariance.trace(axis1=1, axis2=2)[:, None, None])
+        z = np.einsum("mij,mjn->min", factor, generator.standard_normal((M, count, N)))
+        overlaps[:, layer] = np.einsum("min,mjn->mij", z, z) / N
+        activations = phi(z)
+    return overlaps

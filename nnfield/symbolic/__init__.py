@@ -13,6 +13,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`continuum_limit`               the effective field theory and its correlation lengths
 :func:`eft_symmetries`                sign flips and reflection of the EFT
 :func:`laplace_approximation`         saddle-point integrals with the first ``1/A`` correction
+:func:`gaussian_integral`             Gaussian integrals by completing the square
 :func:`compare`                       a printed formula against a derived one
 ====================================  ==========================================================
 
@@ -29,6 +30,7 @@ from nnfield.symbolic.conditions import (
 from nnfield.symbolic.continuum import EffectiveFieldTheory, continuum_limit, density_kernel
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, change_of_variables, quadratic_fluctuations
 from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
+from nnfield.symbolic.gaussian import GaussianIntegral, gaussian_integral
 from nnfield.symbolic.laplace import LaplaceExpansion, laplace_approximation
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
@@ -42,6 +44,7 @@ __all__ = [
     "Derivation",
     "EffectiveFieldTheory",
     "FourierKernel",
+    "GaussianIntegral",
     "LaplaceExpansion",
     "LatticeModel",
     "QuadraticFluctuations",
@@ -55,6 +58,7 @@ __all__ = [
     "density_kernel",
     "eft_symmetries",
     "fourier_kernel",
+    "gaussian_integral",
     "hyperspherical_reduction",
     "is_positive_under",
     "laplace_approximation",

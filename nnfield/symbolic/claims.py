@@ -33,7 +33,8 @@ class Comparison:
         How it was decided: ``"symbolic"`` (the difference simplifies to zero),
         ``"numeric"`` (agreement at random points, when simplification stalls), ``"ring"``
         (energies equal up to shifts of terms along the ring and constants), ``"relation"``
-        (two inequalities with the same solution set), ``"set"`` (equal finite sets).
+        (two inequalities with the same solution set), ``"set"`` (equal finite sets), ``"constant"``
+        (equal up to an additive constant).
     residual : sympy.Basic
         The simplified difference (zero when equal).
     """
@@ -44,7 +45,7 @@ class Comparison:
 
 
 def compare(printed, derived, *, definitions=None, kind="expression", site=None, fields=None,
-            constant_symbols=()) -> Comparison:
+            variables=()) -> Comparison:
     """Compare a printed form with a derived one.
 
     Parameters
@@ -52,13 +53,13 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     printed, derived : sympy.Basic
     definitions : dict, optional
         The paper's abbreviations, substituted into ``printed`` first.
-    kind : {"expression", "ring", "relation", "set"}
+    kind : {"expression", "ring", "relation", "set", "constant"}
         ``"ring"`` compares two site energies up to ring shifts and additive constants (give
         ``site`` and ``fields``); ``"relation"`` compares two single-variable inequalities;
-        ``"set"`` two finite sets (e.g. of symmetries).
-    constant_symbols : sequence of sympy.Symbol
-        With ``kind="expression"``: symbols whose terms may differ by a constant (e.g. a
-        normalization that the paper drops).
+        ``"set"`` two finite sets (e.g. of symmetries); ``"constant"`` two energies up to an
+        additive constant, i.e. a difference free of ``variables``.
+    variables : sequence of sympy.Symbol
+        With ``kind="constant"``: the variables the difference may not depend on.
 
     Examples
     --------
@@ -74,6 +75,9 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         printed = printed.subs(definitions)
     if kind == "relation":
         return _compare_relations(printed, derived)
+    if kind == "constant":
+        residual = sp.simplify(sp.expand_log(sp.expand(printed - derived), force=True))
+        return Comparison(not (residual.free_symbols & set(variables)), "constant", residual)
     if kind == "set":
         difference = sp.SymmetricDifference(printed, derived).simplify()
         return Comparison(printed == derived, "set", difference)
@@ -81,7 +85,7 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         equal = same_ring_energy(printed, derived, fields, site)
         return Comparison(equal, "ring", ring_residual(printed, derived, fields, site))
     if kind != "expression":
-        raise ValueError(f"kind must be 'expression', 'ring', 'relation' or 'set'; got {kind!r}")
+        raise ValueError(f"kind must be 'expression', 'ring', 'relation', 'set' or 'constant'; got {kind!r}")
     if isinstance(printed, sp.MatrixBase):
         residual = (sp.Matrix(printed) - sp.Matrix(derived)).applyfunc(_simplified)
         if residual.is_zero_matrix:

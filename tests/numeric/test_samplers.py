@@ -91,3 +91,43 @@ def test_rng_of_the_wrong_kind():
         as_generator("seed")
     with pytest.raises(TypeError, match="rng must be"):
         exact_network_norms(0.5, 0.01, 4, 3, 2, rng=np.random.RandomState(0))
+
+
+def test_relu_samplers_agree_field_by_field():
+    from nnfield.numeric.samplers import relu, relu_field_chain, relu_fields
+
+    setup = dict(sigma_w2=1.4, sigma_b2=0.05, N=6, L=30, M=800)
+    rng = np.random.default_rng(21)
+    dense = dense_network_norms(**setup, phi=relu, observe=relu_fields, rng=rng)
+    for other in (exact_network_norms(**setup, phi=relu, observe=relu_fields, rng=rng), relu_field_chain(**setup, rng=rng)):
+        for field in range(3):
+            assert two_sample_test(dense[:, -1, field], other[:, -1, field]).p_value > ALPHA / 6
+
+
+def test_relu_chain_has_power_against_a_wrong_weight_variance():
+    from nnfield.numeric.samplers import relu_field_chain
+
+    first = relu_field_chain(1.4, 0.05, 6, 30, 800, rng=1)
+    second = relu_field_chain(0.7, 0.05, 6, 30, 800, rng=2)
+    assert two_sample_test(first[:, -1, 0], second[:, -1, 0]).p_value < ALPHA
+
+
+@pytest.mark.parametrize("phi", [None, np.tanh])
+def test_multi_input_exact_sampler_agrees_with_dense(phi):
+    from nnfield.numeric.samplers import dense_network_overlaps, exact_network_overlaps
+
+    inputs = np.random.default_rng(5).standard_normal((3, 6))
+    dense = dense_network_overlaps(1.3, 0.1, 6, 5, 1200, inputs, phi=phi, rng=1)
+    exact = exact_network_overlaps(1.3, 0.1, 6, 5, 1200, inputs, phi=phi, rng=2)
+    p_values = [two_sample_test(dense[:, -1, i, j], exact[:, -1, i, j]).p_value for i in range(3) for j in range(i, 3)]
+    assert min(p_values) > ALPHA / len(p_values)
+    # Power: a different bias variance is detected in the off-diagonal overlap.
+    shifted = exact_network_overlaps(1.3, 0.4, 6, 5, 1200, inputs, phi=phi, rng=3)
+    assert two_sample_test(dense[:, -1, 0, 1], shifted[:, -1, 0, 1]).p_value < ALPHA
+
+
+def test_multi_input_inputs_are_checked():
+    from nnfield.numeric.samplers import exact_network_overlaps
+
+    with pytest.raises(ValueError, match=r"inputs must be an array of shape \(\|M\|, N\)"):
+        exact_network_overlaps(1.0, 0.1, 6, 5, 10, np.ones((2, 5)))

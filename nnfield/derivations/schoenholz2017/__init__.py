@@ -1,20 +1,22 @@
 """schoenholz2017: S. S. Schoenholz, J. Pennington, J. Sohl-Dickstein, *A Correspondence
 Between Random Neural Networks and Statistical Field Theory* (2017).
 
-Encoded so far: the linear stochastic network on a ring (Sec. 5, App. 8.2-8.3),
-:func:`linear_ring`, and the rectified linear network on a ring (Sec. 6, App. 8.4),
-:func:`relu_ring`.
+Encoded: the exact correspondence (Sec. 3, App. 8.1), :func:`correspondence`; the linear
+stochastic network on a ring (Sec. 5, App. 8.2-8.3), :func:`linear_ring`; the rectified linear
+network on a ring (Sec. 6, App. 8.4), :func:`relu_ring`; and the mean-field trajectories of tanh
+networks (Fig. 1), as an audit check.
 """
 
+from nnfield.derivations.schoenholz2017.correspondence import correspondence
 from nnfield.derivations.schoenholz2017.linear import LinearRingPrediction, linear_ring
 from nnfield.derivations.schoenholz2017.relu import ReluRingPrediction, relu_ring
 
 PAPER = "schoenholz2017"
 TITLE = "A Correspondence Between Random Neural Networks and Statistical Field Theory"
-DERIVATIONS = (linear_ring, relu_ring)
+DERIVATIONS = (correspondence, linear_ring, relu_ring)
 
-__all__ = ["PAPER", "TITLE", "DERIVATIONS", "audit_checks", "linear_ring", "relu_ring", "LinearRingPrediction",
-           "ReluRingPrediction"]
+__all__ = ["PAPER", "TITLE", "DERIVATIONS", "audit_checks", "correspondence", "linear_ring", "relu_ring",
+           "LinearRingPrediction", "ReluRingPrediction"]
 
 
 def audit_checks():

@@ -260,7 +260,7 @@ def linear_ring() -> Derivation:
     steps.append(Step("Energy of a layer given the previous one, -log p(z^l | z^(l-1))", network, "11"))
     claims.append(_claim(
         "11", "11", "lattice energy of the linear network on a ring", printed["11"], network,
-        also=("10", "40"), kind="ring", site=l, fields=[s],
+        also=("40",), kind="ring", site=l, fields=[s],
         note="phi(z) = z, so phi.phi = s = |z|^2. The printed log term sits at layer l, the derived "
              "one at l-1; on a ring the two sums are equal, and constants (log 2 pi) are dropped.",
     ))

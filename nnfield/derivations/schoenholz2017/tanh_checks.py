@@ -33,7 +33,7 @@ def mean_field_tanh(rng, figures, progress) -> Evidence:
     z_scores = []
     for colour, sigma_w2 in zip(colours, setup["sigma_w2"]):
         field = mean_field(sp.tanh(variable), variable, sigma_w2=sigma_w2, sigma_b2=setup["sigma_b2"])
-        predicted = field.trajectory(1.0, setup["L"])  # the input x ~ N(0, I): per-unit variance 1
+        predicted = field.trajectory(sigma_w2 + setup["sigma_b2"], setup["L"])  # the raw input x ~ N(0, I): |x|^2/N ~ 1
         norms = exact_network_norms(sigma_w2, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], phi=np.tanh,
                                     rng=rng, progress=progress)
         bulk = slice(setup["L"] // 2, None)
