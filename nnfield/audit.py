@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import sympy as sp
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 import nnfield
 from nnfield.derivations import PAPERS
@@ -213,7 +213,7 @@ def _markdown(document: dict) -> str:
                 f"{simulation['verdict']} ({simulation['statistic']} = {simulation['value']:.4g})"
             )
             lines.append(
-                f"| {claim['equation']} | {', '.join(claim['also'])} | {claim['title']} | "
+                f"| {claim['equation']} | {', '.join(claim['also'])} | {_md_text(claim['title'])} | "
                 f"**{claim['status']}** | ${_md_math(claim['printed_latex'])}$ | "
                 f"${_md_math(claim['derived_latex'])}$ | {verdict} |"
             )
@@ -251,6 +251,11 @@ def _markdown(document: dict) -> str:
             lines.append(f"- {check['name']} ({check['paper']}): **{check['verdict']}**; "
                          f"{check['statistic']} = {check['value']:.4g}{p_value}; {sizes}. {check['detail']}")
     return "\n".join(lines) + "\n"
+
+
+def _md_text(text: str) -> str:
+    """Text inside a Markdown table cell: escape the pipes that would end the cell."""
+    return text.replace("|", r"\|")
 
 
 def _md_math(latex: str) -> str:

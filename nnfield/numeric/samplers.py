@@ -22,7 +22,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from nnfield.numeric.parameters import positive_integer, positive_real
 

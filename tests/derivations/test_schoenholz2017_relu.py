@@ -18,7 +18,7 @@ def derivation():
 
 def test_statuses_before_simulation(derivation):
     statuses = {claim.equation: claim.status() for claim in derivation.claims}
-    for equation in ("18", "19", "79", "20", "Result 9", "94", "Sec. 6 (after eq. 23)"):
+    for equation in ("18", "19", "79", "20", "Result 9", "86", "87", "88", "94", "Sec. 6 (after eq. 23)"):
         assert statuses[equation] == "reproduced", equation
     for equation in ("21", "90", "22", "23"):
         assert statuses[equation] == "disputed", equation

@@ -60,6 +60,7 @@ from nnfield.symbolic import (
     lattice_model,
     orthant_reduction,
     quadratic_fluctuations,
+    stationary_equations,
     stirling,
     uniform_saddle,
 )
@@ -148,7 +149,21 @@ QUOTES = {
     "22": r"\bm{\Sigma}^{-1}(q)=\begin{pmatrix}1+\sigma_{w}^{4}/2-\sigma_{w}^{2}\cos q&-\frac{1}{2}\sigma_{w}^{2}e^{-iq}&\frac{1}{2}\\-\frac{1}{2}\sigma_{w}^{2}e^{iq}&1&-\frac{1}{2}\\\frac{1}{2}&-\frac{1}{2}&3\end{pmatrix}",
     "23": r"U=\frac{1}{2}\int dx\Bigg[(1-\sigma_{w}^{2}+\sigma_{w}^{4}/2)(\epsilon_{+}(x))^{2}+(\epsilon_{-}(x))^{2}+3(\epsilon_{k}(x))^{2}+\sigma_{w}^{2}\epsilon_{+}(x)\epsilon_{-}(x)+\epsilon_{k}(x)(\epsilon_{+}(x)-\epsilon_{-}(x))+\sigma_{w}^{2}\left(\frac{\partial\epsilon_{+}(x)}{\partial x}\right)^{2}+\sigma_{w}^{2}\frac{\partial\epsilon_{+}(x)}{\partial x}\epsilon_{-}(x)\Bigg]",
     "symmetries": r"both the \epsilon\to-\epsilon and x\to-x symmetries are broken when acting on any given field",
+    "86": r"\frac{\partial H}{\partial r_{+}}=\frac{(1+\sigma_{w}^{2})r_{+}}{\sigma_{w}^{2}N^{-1}r_{+}^{2}+\sigma_{b}^{2}}-\frac{r_{+}^{2}+r_{-}^{2}}{(\sigma_{w}^{2}N^{-1}r_{+}^{2}+\sigma_{b}^{2})^{2}}\sigma_{w}^{2}N^{-1}r_{+}-\frac{N-k_{l}}{r_{+}^{l}}=0",
+    "87": r"\frac{\partial H}{\partial r_{-}}=\frac{r_{-}}{\sigma_{w}^{2}N^{-1}r_{+}^{2}+\sigma_{b}^{2}}-\frac{k}{r_{-}}=0",
+    "88": r"\frac{\partial H}{\partial k}=\log r_{+}-\log r_{-}-\frac{3}{2}\log(N-k)+\frac{3}{2}\log k=0",
 }
+
+
+def _printed_stationary(plus, minus, count) -> dict:
+    """Eqs 86-88, the printed gradient of the uniform energy (paper's k), in the uniform symbols."""
+    variance = sigma_w**2 / N * plus**2 + sigma_b**2
+    return {
+        "86": (1 + sigma_w**2) * plus / variance - (plus**2 + minus**2) / variance**2 * sigma_w**2 / N * plus
+              - (N - count) / plus,
+        "87": minus / variance - count / minus,
+        "88": sp.log(plus) - sp.log(minus) - sp.Rational(3, 2) * sp.log(N - count) + sp.Rational(3, 2) * sp.log(count),
+    }
 
 
 def _claim(key, equation, title, printed, derived, *, also=(), note="", **options) -> Claim:
@@ -272,6 +287,12 @@ def relu_ring() -> Derivation:
                          note="k* = N/2 in either convention."))
     claims.append(_claim("existence", "Result 9", "existence condition of the saddle", printed["existence"],
                          saddle.existence_condition(), kind="relation"))
+    paper_model = lattice_model(paper_k(continuum), [r_plus, r_minus, k], l)
+    gradient = stationary_equations(paper_model)
+    printed_gradient = _printed_stationary(*paper_model.uniform)
+    for equation, variable, derived in zip(("86", "87", "88"), ("r_+", "r_-", "k"), gradient):
+        claims.append(_claim(equation, equation, f"stationary equation dH/d{variable} = 0 (paper's k)",
+                             printed_gradient[equation], derived.lhs))
 
     # Eqs 21, 90-95 / Result 10: quadratic fluctuations, then the paper's rescaling.
     fluctuations = quadratic_fluctuations(saddle, names=("epsilon_+", "epsilon_-", "epsilon_k"))
