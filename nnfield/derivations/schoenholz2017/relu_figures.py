@@ -24,11 +24,12 @@ def plot_relu_saddle(path, sigma_w2, stars, fields, setup):
     axes.set_ylabel("bulk norm of the positive / negative units")
     axes.set_title(f"Fig. 5: N={setup['N']}, L={setup['L']}, M={setup['M']}, $\\sigma_b^2$={setup['sigma_b2']}")
     axes.legend(loc="upper left")
-    inset = axes.inset_axes([0.58, 0.12, 0.38, 0.3])
+    inset = axes.inset_axes([0.5, 0.58, 0.27, 0.3])
     inset.plot(sigma_w2, fields[..., 2].mean(axis=(1, 2)), "ko", ms=3)
     inset.axhline(setup["N"] / 2, color="0.5", ls="--")
     inset.set_title("$k$ (positive units)", fontsize=8)
     inset.tick_params(labelsize=7)
+    inset.ticklabel_format(axis="y", useOffset=False)
     return save_figure(figure, path)
 
 
