@@ -173,23 +173,25 @@ def laplace_quadrature(rng, figures: Path, progress: bool) -> Evidence:
     )
 
 
+def agreement_evidence(results, statistic: str, sample_sizes: dict, detail: str) -> Evidence:
+    """Evidence that samplers agree: the smallest two-sample p-value, Bonferroni-corrected over the tests."""
+    p_value = min(result.p_value for result in results)
+    corrected = min(1.0, p_value * len(results))
+    return Evidence(claims=(), verdict=_verdict(corrected), statistic=statistic, value=p_value, p_value=corrected,
+                    sample_sizes=sample_sizes, detail=f"{detail} Bonferroni-corrected over {len(results)} comparisons.")
+
+
 def samplers_agree(rng, figures: Path, progress: bool) -> Evidence:
     """The exact and reduced samplers against the dense one (the paper's method) at small width."""
     width, depth, networks, sigma_w2, sigma_b2 = 6, 48, 800, 0.7, 0.05
     dense = dense_network_norms(sigma_w2, sigma_b2, width, depth, networks, rng=rng, progress=progress)
     exact = exact_network_norms(sigma_w2, sigma_b2, width, depth, networks, rng=rng)
     chain = linear_norm_chain(sigma_w2, sigma_b2, width, depth, networks, rng=rng)
-    results = [two_sample_test(dense[:, -1], other[:, -1]) for other in (exact, chain)]
-    p_value = min(result.p_value for result in results)
-    return Evidence(
-        claims=(),
-        verdict=_verdict(p_value * len(results)),
-        statistic="smallest Kolmogorov-Smirnov p-value (last-layer norm)",
-        value=p_value,
-        p_value=min(1.0, p_value * len(results)),
-        sample_sizes={"networks per sampler": networks, "N": width, "L": depth},
-        detail="Dense (every weight matrix drawn) against exact (conditional law per layer) and chain (norm alone); "
-               "Bonferroni-corrected over the two comparisons.",
+    return agreement_evidence(
+        [two_sample_test(dense[:, -1], other[:, -1]) for other in (exact, chain)],
+        "smallest Kolmogorov-Smirnov p-value (last-layer norm)",
+        {"networks per sampler": networks, "N": width, "L": depth},
+        "Dense (every weight matrix drawn) against exact (conditional law per layer) and chain (norm alone).",
     )
 
 

@@ -197,6 +197,21 @@ class LinearRingPrediction:
         return np.broadcast_to(np.asarray(values, dtype=float), q.shape).copy()
 
 
+def checked_parameters(sigma_w2, sigma_b2, N, existence, region: str) -> tuple[float, float, int]:  # noqa: N803
+    """Validate the parameters of a prediction; refuse those where the saddle does not exist.
+
+    ``existence`` is the derived condition on ``sigma_w`` and ``region`` says in words where it holds
+    and why; both go into the error message.
+    """
+    sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")
+    sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
+    width = positive_integer("N", N, "the width of each layer")
+    if existence.subs(sigma_w, sp.sqrt(sp.Float(sigma_w2))) is not sp.true:
+        raise ValueError(f"no uniform saddle at sigma_w2={sigma_w2}: it exists only where {sp.sstr(existence)}, "
+                         f"i.e. {region}")
+    return sigma_w2, sigma_b2, width
+
+
 def _predictor(saddle, kernel, eft):
     """Compile the derived results once; return ``predict(sigma_w2=..., sigma_b2=..., N=...)``."""
     existence = saddle.existence_condition()
@@ -206,15 +221,10 @@ def _predictor(saddle, kernel, eft):
     decay = compile_expression(kernel.lattice_decay_lengths()[0], (sigma_w,))
 
     def predict(*, sigma_w2, sigma_b2, N) -> LinearRingPrediction:  # noqa: N803 (the paper's N)
-        sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")
-        sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
-        width = positive_integer("N", N, "the width of each layer")
-        if existence.subs(sigma_w, sp.sqrt(sp.Float(sigma_w2))) is not sp.true:
-            raise ValueError(
-                f"no uniform saddle at sigma_w2={sigma_w2}: the saddle r* exists only where "
-                f"{sp.sstr(existence)}, i.e. 0 < sigma_w2 < 1 (Result 3; sigma_w2 = 1 is the critical "
-                f"point where the correlation length diverges)"
-            )
+        sigma_w2, sigma_b2, width = checked_parameters(
+            sigma_w2, sigma_b2, N, existence,
+            "0 < sigma_w2 < 1 (Result 3; sigma_w2 = 1 is the critical point where the correlation length diverges)",
+        )
         w, b = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
         return LinearRingPrediction(
             sigma_w2=sigma_w2,
@@ -250,7 +260,7 @@ def linear_ring() -> Derivation:
     >>> derivation.predict(sigma_w2=1.2, sigma_b2=0.01, N=200)
     Traceback (most recent call last):
     ...
-    ValueError: no uniform saddle at sigma_w2=1.2: the saddle r* exists only where sigma_w < 1, i.e. 0 < sigma_w2 < 1 (Result 3; sigma_w2 = 1 is the critical point where the correlation length diverges)
+    ValueError: no uniform saddle at sigma_w2=1.2: it exists only where sigma_w < 1, i.e. 0 < sigma_w2 < 1 (Result 3; sigma_w2 = 1 is the critical point where the correlation length diverges)
     """
     printed = _transcriptions()
     steps, claims = [], []

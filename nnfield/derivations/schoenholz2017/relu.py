@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from nnfield.derivations.schoenholz2017.linear import layer_energy
+from nnfield.derivations.schoenholz2017.linear import checked_parameters, layer_energy
 from nnfield.derivations.schoenholz2017.symbols import (
     L,
     N,
@@ -46,7 +46,6 @@ from nnfield.derivations.schoenholz2017.symbols import (
     x,
 )
 from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix
-from nnfield.numeric.parameters import positive_integer, positive_real
 from nnfield.symbolic import (
     Claim,
     Derivation,
@@ -208,14 +207,8 @@ def _predictor(saddle, kernel):
     matrix = compile_matrix(kernel.matrix, (sigma_w, sigma_b, N, q))
 
     def predict(*, sigma_w2, sigma_b2, N) -> ReluRingPrediction:  # noqa: N803 (the paper's N)
-        sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")
-        sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
-        width = positive_integer("N", N, "the width of each layer")
-        if existence.subs(sigma_w, sp.sqrt(sp.Float(sigma_w2))) is not sp.true:
-            raise ValueError(
-                f"no uniform saddle at sigma_w2={sigma_w2}: for the rectified linear network it exists only "
-                f"where {sp.sstr(existence)}, i.e. 0 < sigma_w2 < 2 (Result 9)"
-            )
+        sigma_w2, sigma_b2, width = checked_parameters(sigma_w2, sigma_b2, N, existence,
+                                                       "0 < sigma_w2 < 2 for the rectified linear network (Result 9)")
         w, b = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
         plus, minus, count = (float(value(w, b, width)) for value in values)
         return ReluRingPrediction(sigma_w2, sigma_b2, width, plus, minus, count, matrix)
