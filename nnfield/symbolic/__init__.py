@@ -15,6 +15,8 @@ Every transform is a pure function that returns a frozen result:
 :func:`laplace_approximation`         saddle-point integrals with the first ``1/A`` correction
 :func:`gaussian_integral`             Gaussian integrals by completing the square
 :func:`compare`                       a printed formula against a derived one
+:mod:`~nnfield.symbolic.fieldtheory`  continuum scalar theories: equations of motion, vacuum manifold,
+                                      broken generators and Goldstone modes, thermal mass, power counting
 ====================================  ==========================================================
 
 Nothing here knows a paper; :mod:`nnfield.derivations` uses it to write the papers' models.
