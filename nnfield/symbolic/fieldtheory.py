@@ -34,6 +34,8 @@ __all__ = [
     "thermal_mass",
     "critical_temperature",
     "mass_dimensions",
+    "Propagator",
+    "propagator",
 ]
 
 
@@ -322,3 +324,54 @@ def mass_dimensions(lagrangian: sp.Expr, fields, couplings, spacetime_dimension)
             raise ValueError(f"the coupling {coupling} gets the dimensions {sorted(map(str, found))} from different terms")
         result[coupling] = found.pop()
     return result
+
+
+@dataclass(frozen=True)
+class Propagator:
+    """Propagators of a free scalar mode of mass squared ``m2``.
+
+    Attributes
+    ----------
+    frequency_momentum : sympy.Expr
+        :math:`G(\\omega, k) = 1/(\\omega^2 - k^2 - m^2 + i\\epsilon)`, the inverse of the Klein-Gordon
+        operator in Fourier space (convention :math:`e^{-i\\omega t + ikz}`).
+    time_momentum : sympy.Expr
+        :math:`\\int \\frac{d\\omega}{2\\pi} e^{-i\\omega t} G(\\omega, k)` for t > 0, by residues with the
+        Feynman prescription (the positive-frequency pole below the real axis).
+    euclidean : sympy.Expr
+        The statistical correlator :math:`\\int \\frac{d\\omega}{2\\pi} e^{i\\omega\\tau}/(\\omega^2 + k^2 + m^2)`
+        for :math:`\\tau > 0`.
+    energy : sympy.Expr
+        :math:`\\omega_0 = \\sqrt{k^2 + m^2}`.
+    """
+
+    frequency_momentum: sp.Expr
+    time_momentum: sp.Expr
+    euclidean: sp.Expr
+    energy: sp.Expr
+
+
+def propagator(m2: sp.Expr, omega: sp.Symbol, k: sp.Symbol, t: sp.Symbol) -> Propagator:
+    """Feynman and Euclidean propagators of one mode, the frequency integrals done by residues.
+
+    For t > 0 the contour closes in the lower half plane, where the Feynman prescription puts the
+    pole :math:`\\omega = \\omega_0 - i\\epsilon`: the integral is :math:`-i` times its residue.
+
+    Examples
+    --------
+    >>> w, k, t = sp.symbols("omega k t", real=True)
+    >>> m = sp.Symbol("m", positive=True)
+    >>> result = propagator(m**2, w, k, t)
+    >>> result.time_momentum
+    -I*exp(-I*t*sqrt(k**2 + m**2))/(2*sqrt(k**2 + m**2))
+    >>> result.euclidean
+    exp(-t*sqrt(k**2 + m**2))/(2*sqrt(k**2 + m**2))
+    """
+    energy = sp.sqrt(k**2 + m2)
+    kernel = 1 / (omega**2 - k**2 - m2)
+    pole = sp.Symbol("omega_0", positive=True)
+    lower = sp.residue(sp.exp(-sp.I * omega * t) / ((omega - pole) * (omega + pole)), omega, pole)
+    time_momentum = sp.simplify((-sp.I * lower).subs(pole, energy))  # -2 pi i Res / (2 pi)
+    upper = sp.residue(sp.exp(sp.I * omega * t) / ((omega - sp.I * pole) * (omega + sp.I * pole)), omega, sp.I * pole)
+    euclidean = sp.simplify((sp.I * upper).subs(pole, energy))  # tau > 0: close above, +2 pi i Res / (2 pi)
+    return Propagator(kernel, time_momentum, euclidean, energy)

@@ -101,3 +101,29 @@ def test_bad_theories():
         scalar_field_theory(other**2, [sp.Function("phi")(t, z)], [t, z])
     with pytest.raises(ValueError, match="positive integer"):
         orthogonal_generators(0)
+
+
+def test_propagators_against_numerical_fourier_integrals():
+    from scipy import integrate
+
+    from nnfield.symbolic.fieldtheory import propagator
+
+    omega, k, time = sp.symbols("omega k t", real=True)
+    result = propagator(m**2, omega, k, time)
+    values = {m: 0.8, k: 0.6, time: 1.7}
+    energy = float(result.energy.subs(values))
+    # Euclidean: int dw/(2 pi) cos(w tau)/(w^2 + E^2), by QAWF on [0, inf) (even integrand).
+    numeric = integrate.quad(lambda w: 1 / (w * w + energy**2), 0, np.inf, weight="cos", wvar=1.7)[0] / np.pi
+    assert numeric == pytest.approx(float(result.euclidean.subs(values)), rel=1e-8)
+    # Feynman: int dw/(2 pi) exp(-i w t)/(w^2 - E^2 + i eps); the small eps damps by exp(-eps t/(2E)).
+    eps = 1e-3
+
+    def part(function):
+        return integrate.quad(lambda w: function(np.exp(-1j * w * 1.7) / (w * w - energy**2 + 1j * eps)),
+                              -400, 400, limit=4000, points=[-energy, energy])[0] / (2 * np.pi)
+
+    numeric = part(np.real) + 1j * part(np.imag)
+    expected = complex(result.time_momentum.subs(values).evalf()) * np.exp(-eps * 1.7 / (2 * energy))
+    assert abs(numeric - expected) < 5e-3 * abs(expected)
+    # The opposite sign of i (the form printed in some references) is far off.
+    assert abs(numeric + expected) > 0.5 * abs(expected)
