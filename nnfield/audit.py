@@ -150,13 +150,20 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
             "papers": identifiers,
         }
         document = {"claims": records, "validations": validations, "meta": meta}
-        (staging / "audit.json").write_text(json.dumps(document, indent=2) + "\n")
+        (staging / "audit.json").write_text(json.dumps(document, indent=2, default=_plain) + "\n")
         (staging / "report.md").write_text(_markdown(document))
         (staging / "report.tex").write_text(_latex(document))
         _publish(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return AuditReport(tuple(records), tuple(validations), out)
+
+
+def _plain(value):
+    """numpy scalars (a check's verdict or statistic) as the plain Python values JSON knows."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} cannot be written to audit.json")
 
 
 def _staging_folder(out: Path) -> Path:

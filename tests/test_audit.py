@@ -65,6 +65,8 @@ def test_full_audit_with_simulation(tmp_path):
     for label in ("21", "90", "22", "23"):  # the halved k row of the ReLU kernel
         assert by_equation[label]["status"] == "erratum", label
     assert by_equation["94"]["status"] == "reproduced"
+    for label in ("App. B (Klein-Gordon)", "App. C (vacuum)", "6", "App. C (pi mass)", "4", "7"):  # fok2017
+        assert by_equation[label]["status"] == "erratum", label
     for label in ("13", "14", "15", "17", "20", "94"):
         simulation = by_equation[label]["simulation"]
         assert simulation["verdict"] == "agrees", (label, simulation)

@@ -39,11 +39,17 @@ def _schoenholz2017() -> Paper:
     return Paper(schoenholz2017.PAPER, schoenholz2017.TITLE, schoenholz2017.DERIVATIONS, schoenholz2017.audit_checks)
 
 
+def _fok2017() -> Paper:
+    from nnfield.derivations import fok2017
+
+    return Paper(fok2017.PAPER, fok2017.TITLE, fok2017.DERIVATIONS, fok2017.audit_checks)
+
+
 #: Encoded papers, by id (loaded on first use).
-PAPERS: dict[str, Callable[[], Paper]] = {"schoenholz2017": _schoenholz2017}
+PAPERS: dict[str, Callable[[], Paper]] = {"schoenholz2017": _schoenholz2017, "fok2017": _fok2017}
 
 #: Papers in the library whose derivations are not encoded yet.
-KNOWN_NOT_ENCODED = ("fok2017", "kahn2017", "li2019")
+KNOWN_NOT_ENCODED = ("kahn2017", "li2019")
 
 
 def paper(identifier: str) -> Paper:
@@ -62,7 +68,7 @@ def paper(identifier: str) -> Paper:
     >>> paper("nature2020")
     Traceback (most recent call last):
     ...
-    ValueError: unknown paper 'nature2020'; encoded papers: schoenholz2017
+    ValueError: unknown paper 'nature2020'; encoded papers: schoenholz2017, fok2017
     """
     encoded = ", ".join(PAPERS)
     if identifier in PAPERS:

@@ -51,6 +51,12 @@ class Evidence:
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}; got {self.verdict!r}")
+        # Checks compute with numpy; the record holds plain Python values (``is True`` and JSON need them).
+        object.__setattr__(self, "value", float(self.value))
+        if self.p_value is not None:
+            object.__setattr__(self, "p_value", float(self.p_value))
+        if self.supports_derived is not None:
+            object.__setattr__(self, "supports_derived", bool(self.supports_derived))
 
     def to_json(self) -> dict:
         return {

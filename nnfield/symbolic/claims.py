@@ -132,7 +132,18 @@ def _compare_relations(printed, derived) -> Comparison:
 
 
 def _agree_at_random_points(first, second, points=8, tolerance=1e-9) -> bool | None:
-    """Evaluate both at random positive points; ``None`` if they cannot be evaluated."""
+    """Evaluate both at random positive points; ``None`` if they cannot be evaluated.
+
+    Fields and their derivatives (undefined functions) are treated as independent variables.
+    """
+    stand_ins = {}
+    for expression in (first, second):
+        for atom in sorted(expression.atoms(sp.Derivative), key=lambda d: -d.derivative_count):
+            stand_ins.setdefault(atom, sp.Dummy("slope", positive=True))
+    for expression in (first, second):
+        for atom in expression.atoms(sp.core.function.AppliedUndef):
+            stand_ins.setdefault(atom, sp.Dummy("field", positive=True))
+    first, second = first.subs(stand_ins), second.subs(stand_ins)
     symbols = sorted((first.free_symbols | second.free_symbols), key=str)
     generator = random.Random(20170101)
     for _ in range(points):
