@@ -19,7 +19,7 @@ import sympy as sp
 from nnfield.symbolic.conditions import reality_conditions, sign_under_radicals, simplify_under
 from nnfield.symbolic.lattice import LatticeModel
 
-__all__ = ["UniformSaddle", "algebraic_form", "stationary_equations", "uniform_saddles", "uniform_saddle"]
+__all__ = ["UniformSaddle", "algebraic_form", "stationary_equations", "uniform_saddles", "uniform_saddle", "saddle_at"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class UniformSaddle:
     equations : tuple of sympy.Eq
         The stationary equations :math:`dE_{\\text{uniform}}/d\\phi_a = 0` that were solved.
     method : str
-        ``"symbolic"`` (``sympy.solve``) or ``"numeric"`` (``sympy.nsolve`` at given parameters).
+        ``"symbolic"`` (``sympy.solve``), ``"numeric"`` (``sympy.nsolve`` at given parameters) or
+        ``"given"`` (a point chosen on a manifold of saddles, see :func:`saddle_at`).
     existence : tuple of sympy.Basic
         Conditions on the parameters under which the saddle is real (empty when always).
     """
@@ -204,6 +205,56 @@ def uniform_saddle(model: LatticeModel, **options) -> UniformSaddle:
             "positive=True that rule the others out"
         )
     return saddles[0]
+
+
+def saddle_at(model: LatticeModel, values) -> UniformSaddle:
+    """The uniform saddle at given field values, checked to be stationary.
+
+    When a continuous symmetry makes the uniform saddles a manifold (every point of a circle of
+    minima, say), ``solve`` returns families rather than points; this picks one point of the
+    manifold, e.g. the vacuum along the last field, and checks every stationary equation there.
+
+    Parameters
+    ----------
+    model : LatticeModel
+    values : sequence of sympy.Expr
+        One value per field, in the order of ``model.fields``.
+
+    Raises
+    ------
+    ValueError
+        If the number of values is wrong or a stationary equation does not vanish there.
+
+    Examples
+    --------
+    The O(2) chain :math:`E_l = \\tfrac J2|w_l - w_{l-1}|^2 - \\tfrac{M^2}{2}|w_l|^2 + \\tfrac\\lambda4|w_l|^4`
+    has a circle of uniform minima; pick the one on the second axis:
+
+    >>> import sympy as sp
+    >>> from nnfield.symbolic.lattice import lattice_model
+    >>> u, v, l = sp.IndexedBase("u", real=True), sp.IndexedBase("v", real=True), sp.Symbol("l", integer=True)
+    >>> J, M, lam = sp.symbols("J M lambda", positive=True)
+    >>> squared = u[l]**2 + v[l]**2
+    >>> model = lattice_model(J * ((u[l] - u[l - 1])**2 + (v[l] - v[l - 1])**2) / 2 - M**2 * squared / 2
+    ...                       + lam * squared**2 / 4, [u, v], l)
+    >>> saddle_at(model, [0, M / sp.sqrt(lam)]).values
+    (0, M/sqrt(lambda))
+    >>> saddle_at(model, [0, M])
+    Traceback (most recent call last):
+    ...
+    ValueError: (0, M) is not a uniform saddle: dE/dv = M**3*(lambda - 1) there, not 0
+    """
+    values = tuple(sp.sympify(value) for value in values)
+    if len(values) != len(model.fields):
+        raise ValueError(f"give one value per field {[str(f) for f in model.fields]}; got {len(values)}")
+    equations = stationary_equations(model)
+    at_point = dict(zip(model.uniform, values))
+    for field, equation in zip(model.fields, equations):
+        residual = sp.simplify(equation.lhs.subs(at_point))
+        if residual != 0:
+            raise ValueError(f"{values} is not a uniform saddle: dE/d{field} = {residual} there, not 0")
+    existence = tuple(dict.fromkeys(c for v in values for c in reality_conditions(v)))
+    return UniformSaddle(model, values, equations, "given", existence)
 
 
 def _cleaner_root(value: sp.Expr) -> sp.Expr:
