@@ -8,6 +8,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`orthant_reduction`            the same, orthant by orthant, for sign-split vectors
 :func:`stirling`                     Stirling's series for the Gamma functions of an energy
 :func:`uniform_saddles`               the uniform stationary points and where they exist
+:func:`saddle_at`                     one chosen point of a manifold of uniform saddles (a vacuum)
 :func:`quadratic_fluctuations`        Hessian blocks ``K_delta`` about a saddle
 :func:`fourier_kernel`                ``K(q) = sum_delta K_delta exp(-i q delta)`` and ``C(q)``
 :func:`continuum_limit`               the effective field theory and its correlation lengths
@@ -37,7 +38,7 @@ from nnfield.symbolic.laplace import LaplaceExpansion, laplace_approximation
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
 from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction, orthant_reduction
-from nnfield.symbolic.saddle import UniformSaddle, stationary_equations, uniform_saddle, uniform_saddles
+from nnfield.symbolic.saddle import UniformSaddle, saddle_at, stationary_equations, uniform_saddle, uniform_saddles
 from nnfield.symbolic.symmetry import Symmetries, eft_symmetries
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "quadratic_fluctuations",
     "reality_conditions",
     "ring_residual",
+    "saddle_at",
     "same_ring_energy",
     "simplify_under",
     "stationary_equations",
