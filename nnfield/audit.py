@@ -2,9 +2,11 @@
 
 :func:`run_audit` writes, into one output folder,
 
-- ``audit.json``: ``{"claims": [...], "validations": [...], "meta": {...}}``, one object per claim
-  with ``paper``, ``equation``, ``also``, ``title``, ``status``, ``printed_latex``,
-  ``derived_latex`` and ``simulation`` (null when not simulated);
+- ``audit.json``: ``{"claims": [...], "validations": [...], "questions": [...], "meta": {...}}``, one
+  object per claim with ``paper``, ``equation``, ``also``, ``title``, ``status``, ``printed_latex``,
+  ``derived_latex`` and ``simulation`` (null when not simulated); one per question a critique asks
+  (``paper``, ``label``, ``quote``, ``steps``, ``answer``, ``checks``: the names of the validations
+  that bear on it);
 - ``report.md`` (math in ``$...$``), ``report.tex`` (a standalone LaTeX document);
 - ``figures/*.png``.
 
@@ -31,8 +33,9 @@ from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
 from nnfield.symbolic.claims import Claim
+from nnfield.symbolic.questions import Question
 
-__all__ = ["AuditError", "AuditReport", "run_audit", "claim_record"]
+__all__ = ["AuditError", "AuditReport", "run_audit", "claim_record", "question_record"]
 
 
 class AuditError(RuntimeError):
@@ -48,13 +51,17 @@ class AuditReport:
     claims : tuple of dict
         The claim records of ``audit.json``.
     validations : tuple of dict
-        Checks of the simulation methods themselves.
+        Checks not tied to one printed equation: of the simulation methods themselves, and the
+        measurements that answer questions.
     folder : pathlib.Path
+    questions : tuple of dict
+        The questions of critiques with their computed answers.
     """
 
     claims: tuple[dict, ...]
     validations: tuple[dict, ...]
     folder: Path
+    questions: tuple[dict, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for claim in self.claims if claim["status"] == status)
@@ -91,6 +98,28 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None)
     }
 
 
+def question_record(question: Question) -> dict:
+    """The JSON object of one question (see the module docstring).
+
+    Examples
+    --------
+    >>> from nnfield.derivations.kahn2017 import questions
+    >>> record = question_record(questions()[1])
+    >>> record["label"]
+    'learning rate as temperature'
+    >>> print(record["steps"][1]["latex"])
+    \\frac{D}{2} - 1
+    """
+    return {
+        "paper": question.paper,
+        "label": question.label,
+        "quote": question.quote,
+        "steps": [{"title": step.title, "latex": sp.latex(step.result)} for step in question.steps],
+        "answer": question.answer,
+        "checks": list(question.checks),
+    }
+
+
 def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: int = 2017,
               progress: bool = True) -> AuditReport:
     """Run the audit and write the report folder ``out``.
@@ -124,7 +153,7 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
         figures = staging / "figures"
         figures.mkdir()
         rng = np.random.default_rng(seed)
-        records, validations = [], []
+        records, validations, answered = [], [], []
         for entry in loaded:
             evidence = {}
             if simulate:
@@ -140,6 +169,7 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
                 derivation = derive()
                 for claim in derivation.claims:
                     records.append(claim_record(claim, derivation.title, evidence.get(claim.equation)))
+            answered.extend(question_record(question) for question in entry.questions())
         meta = {
             "nnfield": nnfield.__version__,
             "sympy": sp.__version__,
@@ -149,14 +179,14 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
             "simulated": simulate,
             "papers": identifiers,
         }
-        document = {"claims": records, "validations": validations, "meta": meta}
+        document = {"claims": records, "validations": validations, "questions": answered, "meta": meta}
         (staging / "audit.json").write_text(json.dumps(document, indent=2, default=_plain) + "\n")
         (staging / "report.md").write_text(_markdown(document))
         (staging / "report.tex").write_text(_latex(document))
         _publish(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return AuditReport(tuple(records), tuple(validations), out)
+    return AuditReport(tuple(records), tuple(validations), out, tuple(answered))
 
 
 def _plain(value):
@@ -200,10 +230,11 @@ def _markdown(document: dict) -> str:
     )
     lines.append("")
     counts = {status: sum(1 for c in claims if c["status"] == status) for status in STATUS_ORDER}
-    lines.append("| status | claims |")
-    lines.append("|---|---|")
-    lines.extend(f"| {status} | {count} |" for status, count in counts.items() if count)
-    lines.append("")
+    if claims:
+        lines.append("| status | claims |")
+        lines.append("|---|---|")
+        lines.extend(f"| {status} | {count} |" for status, count in counts.items() if count)
+        lines.append("")
     lines.append(
         "Statuses: *reproduced* (derived equals printed after converting conventions), *erratum* "
         "(they differ and the simulation supports the derived form), *disputed* (they differ and no "
@@ -212,6 +243,9 @@ def _markdown(document: dict) -> str:
     )
     for paper_id in meta["papers"]:
         lines += ["", f"## {paper_id}", ""]
+        lines += _markdown_questions(document, paper_id)
+        if not any(c["paper"] == paper_id for c in claims):
+            continue
         lines.append("| eq. | also | claim | status | printed | derived | simulation |")
         lines.append("|---|---|---|---|---|---|---|")
         for claim in (c for c in claims if c["paper"] == paper_id):
@@ -260,6 +294,27 @@ def _markdown(document: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _markdown_questions(document: dict, paper_id: str) -> list[str]:
+    """The questions a critique asks, each with the derived steps, the answer and its evidence."""
+    lines = []
+    checks = {check["name"]: check for check in document["validations"]}
+    for question in (q for q in document["questions"] if q["paper"] == paper_id):
+        lines += [f"### {question['label']}", "", f"> {question['quote']}", ""]
+        lines += [f"- {step['title']}: ${_md_math(step['latex'])}$" for step in question["steps"]]
+        lines += ["", f"**Answer.** {question['answer']}", ""]
+        for name in question["checks"]:
+            check = checks.get(name)
+            if check is None:
+                lines.append(f"- Evidence: {name}: not run (--no-simulate).")
+                continue
+            p_value = "" if check["p_value"] is None else f", p = {check['p_value']:.3g}"
+            lines.append(f"- Evidence: {name}: **{check['verdict']}** ({check['statistic']} = {check['value']:.4g}"
+                         f"{p_value}). {check['detail']}"
+                         + (f" ![](figures/{check['figure']})" if check["figure"] else ""))
+        lines.append("")
+    return lines
+
+
 def _md_text(text: str) -> str:
     """Text inside a Markdown table cell: escape the pipes that would end the cell."""
     return text.replace("|", r"\|")
@@ -291,6 +346,10 @@ def _latex(document: dict) -> str:
     ]
     for paper_id in meta["papers"]:
         lines.append(rf"\section*{{{_tex_text(paper_id)}}}")
+        for question in (q for q in document["questions"] if q["paper"] == paper_id):
+            lines.append(rf"\paragraph{{{_tex_text(question['label'])}.}} \emph{{{_tex_text(question['quote'])}}}")
+            lines += [rf"{_tex_text(step['title'])}: \[ {step['latex']} \]" for step in question["steps"]]
+            lines.append(rf"\textbf{{Answer.}} {_tex_text(question['answer'])}")
         for claim in (c for c in document["claims"] if c["paper"] == paper_id):
             also = f" (also {', '.join(claim['also'])})" if claim["also"] else ""
             lines.append(rf"\paragraph{{Eq.~{_tex_text(claim['equation'] + also)}: {_tex_text(claim['title'])}.}}")

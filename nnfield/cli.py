@@ -82,9 +82,12 @@ def main(argv=None) -> int:
 def _derive(arguments) -> int:
     from nnfield.derivations import paper
 
-    for derive in paper(arguments.paper).derivations:
+    entry = paper(arguments.paper)
+    for derive in entry.derivations:
         derivation = derive()
         print(derivation.to_latex() if arguments.latex else derivation.to_text())
+    for question in entry.questions():
+        print(question.to_text())
     return 0
 
 
@@ -101,7 +104,9 @@ def _audit(arguments) -> int:
         f"{report.count(status)} {status}" for status in ("reproduced", "erratum", "disputed", "unsupported", "untested")
         if report.count(status)
     )
-    print(f"{len(report.claims)} claims: {summary}. Report: {report.folder / 'report.md'}")
+    questions = f", {len(report.questions)} questions answered" if report.questions else ""
+    print(f"{len(report.claims)} claims{': ' + summary if summary else ''}{questions}. "
+          f"Report: {report.folder / 'report.md'}")
     return 0
 
 

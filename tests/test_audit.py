@@ -27,6 +27,13 @@ def test_audit_without_simulation_writes_every_file(tmp_path):
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
 
 
+def test_questions_without_simulation_say_their_evidence_was_not_run(tmp_path):
+    report = run_audit(["kahn2017"], simulate=False, out=tmp_path / "report", progress=False)
+    assert not report.claims and len(report.questions) == 4
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert "not run (--no-simulate)" in markdown and "| status | claims |" not in markdown
+
+
 def test_unknown_paper_writes_nothing(tmp_path):
     with pytest.raises(ValueError, match="encoded papers: schoenholz2017"):
         run_audit(["nope"], simulate=False, out=tmp_path / "report")
@@ -75,3 +82,9 @@ def test_full_audit_with_simulation(tmp_path):
     for name in ("fig3_saddle_norm.png", "fig4_mode_variance.png", "fig5_relu_saddle.png", "fig6_relu_mode_covariance.png"):
         assert (figures / name).stat().st_size > 10_000
     assert report.validations and all(v["verdict"] == "agrees" for v in report.validations)
+    assert {question["label"] for question in report.questions} >= {"critical learning rate", "Goldstone weights"}
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert "### Goldstone weights" in markdown and "**Answer.**" in markdown
+    for name in ("fok2017_chain_correlations.png", "fok2017_correlation_length.png", "fok2017_gaussian_modes.png",
+                 "fok2017_mean_field.png"):
+        assert (figures / name).stat().st_size > 10_000

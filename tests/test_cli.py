@@ -71,3 +71,9 @@ def test_simulate_writes_the_norms(tmp_path):
 
     assert np.load(target).shape == (8, 64)
     assert [p.name for p in tmp_path.iterdir()] == ["norms.npy"]
+
+
+def test_derive_prints_the_answered_questions():
+    result = run("derive", "kahn2017")
+    assert result.returncode == 0, result.stderr
+    assert "critical learning rate" in result.stdout and "answer:" in result.stdout

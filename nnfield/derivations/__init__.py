@@ -25,12 +25,16 @@ class Paper:
         Each returns a Derivation.
     checks : callable
         Returns the tuple of :class:`~nnfield.numeric.evidence.Check` the audit runs.
+    questions : callable
+        Returns the tuple of :class:`~nnfield.symbolic.questions.Question` a critique asks, answered
+        (empty for a paper that makes claims rather than asks).
     """
 
     id: str
     title: str
     derivations: tuple[Callable, ...]
     checks: Callable
+    questions: Callable = tuple
 
 
 def _schoenholz2017() -> Paper:
@@ -45,11 +49,18 @@ def _fok2017() -> Paper:
     return Paper(fok2017.PAPER, fok2017.TITLE, fok2017.DERIVATIONS, fok2017.audit_checks)
 
 
+def _kahn2017() -> Paper:
+    from nnfield.derivations import kahn2017
+
+    return Paper(kahn2017.PAPER, kahn2017.TITLE, kahn2017.DERIVATIONS, kahn2017.audit_checks, kahn2017.questions)
+
+
 #: Encoded papers, by id (loaded on first use).
-PAPERS: dict[str, Callable[[], Paper]] = {"schoenholz2017": _schoenholz2017, "fok2017": _fok2017}
+PAPERS: dict[str, Callable[[], Paper]] = {"schoenholz2017": _schoenholz2017, "fok2017": _fok2017,
+                                          "kahn2017": _kahn2017}
 
 #: Papers in the library whose derivations are not encoded yet.
-KNOWN_NOT_ENCODED = ("kahn2017", "li2019")
+KNOWN_NOT_ENCODED = ("li2019",)
 
 
 def paper(identifier: str) -> Paper:
@@ -68,7 +79,7 @@ def paper(identifier: str) -> Paper:
     >>> paper("nature2020")
     Traceback (most recent call last):
     ...
-    ValueError: unknown paper 'nature2020'; encoded papers: schoenholz2017, fok2017
+    ValueError: unknown paper 'nature2020'; encoded papers: schoenholz2017, fok2017, kahn2017
     """
     encoded = ", ".join(PAPERS)
     if identifier in PAPERS:
