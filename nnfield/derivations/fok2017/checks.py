@@ -53,6 +53,7 @@ def minimise_potential(rng, figures, progress) -> Evidence:
     printed_radius = math.sqrt(-m2 / lam)
     printed_ok = any(abs(radius / printed_radius - 1) < 1e-3 for _, radius, _, _, _ in rows)
     _plot_potential(figures / "fok2017_potential.png", mu, lam)
+    _plot_vacuum_manifold(figures / "fok2017_vacuum_manifold.png", m2, lam)
     return Evidence(
         claims=("App. C (vacuum)", "6", "7", "App. C (pi mass)", "App. C (Goldstone)"),
         verdict="agrees" if derived_ok else "disagrees",
@@ -66,7 +67,9 @@ def minimise_potential(rng, figures, progress) -> Evidence:
         detail=f"At m^2(eta) = {m2:.4f}: every minimum has |w|^2 = -m^2/lambda = {-m2 / lam:.6f} (printed radius "
                f"sqrt(-m^2/lambda) = {printed_radius:.6f} is never reached), exactly D'-1 zero Hessian eigenvalues (the "
                f"pi weights; printed m_pi^2 = lambda eta^2/4 = {lam * eta**2 / 4:.4f}) and one eigenvalue -2 m^2 = "
-               f"{-2 * m2:.4f} (the sigma weight; printed V_sigma = -m^2 sigma^2/2 would give {-m2:.4f}).",
+               f"{-2 * m2:.4f} (the sigma weight; printed V_sigma = -m^2 sigma^2/2 would give {-m2:.4f}). "
+               "The O(3) -> O(2) surface of the paper's Fig. 2, with the pi and sigma directions at one vacuum: "
+               "![](figures/fok2017_vacuum_manifold.png)",
     )
 
 
@@ -85,6 +88,45 @@ def _plot_potential(path, mu, lam):
     axes.set_ylim(-6, 6)
     axes.set_title("fok2017 Fig. 1: the potential and its minima $w^{*2} = -m^2/\\lambda$")
     axes.legend(fontsize=8)
+    save_figure(figure, path)
+
+
+def _plot_vacuum_manifold(path, m2, lam):
+    """The paper's Fig. 2: V over a plane through the O(3) vacuum manifold, with the sigma and pi directions.
+
+    The radius and the Hessian eigenvalues at the vacuum come from the engine (:func:`ssb_analysis`), not from
+    the numbers above.
+    """
+    from nnfield.derivations.fok2017.ssb import ssb_analysis
+    from nnfield.derivations.fok2017.symbols import lam as lam_symbol
+    from nnfield.derivations.fok2017.symbols import m2 as m2_symbol
+
+    analysis = ssb_analysis(3)
+    values = {m2_symbol: m2, lam_symbol: lam}
+    radius = math.sqrt(float(analysis.vacuum_radius_squared.subs(values)))
+    masses = sorted(float(value.subs(values)) for value in analysis.mass_spectrum)
+    grid = np.linspace(-1.5 * radius, 1.5 * radius, 241)
+    x, y = np.meshgrid(grid, grid)
+    squared = x**2 + y**2
+    top = m2**2 / (4 * lam)  # as far above V(0) = 0 as the minima are below it
+    figure, axes = new_figure(6.0, 5.2)
+    filled = axes.contourf(x, y, m2 * squared / 2 + lam * squared**2 / 4, cmap="viridis", extend="max",
+                           levels=np.linspace(-m2**2 / (4 * lam), top, 25))
+    figure.colorbar(filled, ax=axes, label=r"$\mathcal{V}$ in the plane $\gamma_3 = 0$")
+    angle = np.linspace(0, 2 * np.pi, 200)
+    axes.plot(radius * np.cos(angle), radius * np.sin(angle), "w--", lw=1, label=f"minima, $|w|^2 = -m^2/\\lambda$")
+    point = radius * np.array([math.cos(0.8), math.sin(0.8)])
+    for direction, colour in ((point / radius, "w"), (np.array([-point[1], point[0]]) / radius, "r")):
+        axes.annotate("", xy=point + 0.35 * radius * direction, xytext=point,
+                      arrowprops=dict(arrowstyle="->", color=colour, lw=2))
+    axes.text(0.02, 0.98, f"at a vacuum: sigma (white, radial) $m_\\sigma^2$ = {masses[-1]:.2f}\n"
+              f"pi (red, along the manifold) $m_\\pi^2$ = {masses[0]:.0f}", transform=axes.transAxes, fontsize=8,
+              va="top", bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
+    axes.set_aspect("equal")
+    axes.set_xlabel(r"$\gamma_1$")
+    axes.set_ylabel(r"$\gamma_2$")
+    axes.set_title("fok2017 Fig. 2: O(3) -> O(2), a plane through the vacuum manifold", fontsize=9)
+    axes.legend(fontsize=8, loc="lower left")
     save_figure(figure, path)
 
 
