@@ -8,7 +8,7 @@ import sympy as sp
 
 from nnfield.derivations.fok2017 import layer_chain
 from nnfield.derivations.kahn2017 import questions
-from nnfield.derivations.kahn2017.questions import rotation_defects
+from nnfield.derivations.kahn2017.answers import rotation_defects
 from nnfield.numeric.transfer import o_chain_transfer
 
 

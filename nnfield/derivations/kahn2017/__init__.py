@@ -14,8 +14,8 @@ __all__ = ["PAPER", "TITLE", "DERIVATIONS", "audit_checks", "questions"]
 
 
 def questions():
-    """The notes' questions with their computed answers (see :mod:`.questions`)."""
-    from nnfield.derivations.kahn2017.questions import questions as answered
+    """The notes' questions with their computed answers (see :mod:`.answers`)."""
+    from nnfield.derivations.kahn2017.answers import questions as answered
 
     return answered()
 
