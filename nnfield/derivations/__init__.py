@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["Paper", "PAPERS", "KNOWN_NOT_ENCODED", "paper"]
+__all__ = ["Paper", "PAPERS", "paper"]
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,15 @@ def _kahn2017() -> Paper:
     return Paper(kahn2017.PAPER, kahn2017.TITLE, kahn2017.DERIVATIONS, kahn2017.audit_checks, kahn2017.questions)
 
 
+def _li2019() -> Paper:
+    from nnfield.derivations import li2019
+
+    return Paper(li2019.PAPER, li2019.TITLE, li2019.DERIVATIONS, li2019.audit_checks)
+
+
 #: Encoded papers, by id (loaded on first use).
 PAPERS: dict[str, Callable[[], Paper]] = {"schoenholz2017": _schoenholz2017, "fok2017": _fok2017,
-                                          "kahn2017": _kahn2017}
-
-#: Papers in the library whose derivations are not encoded yet.
-KNOWN_NOT_ENCODED = ("li2019",)
+                                          "kahn2017": _kahn2017, "li2019": _li2019}
 
 
 def paper(identifier: str) -> Paper:
@@ -69,8 +72,7 @@ def paper(identifier: str) -> Paper:
     Raises
     ------
     ValueError
-        For an unknown id, or a known paper that is not encoded yet; the message lists the
-        encoded ones.
+        For an unknown id; the message lists the encoded ones.
 
     Examples
     --------
@@ -79,11 +81,9 @@ def paper(identifier: str) -> Paper:
     >>> paper("nature2020")
     Traceback (most recent call last):
     ...
-    ValueError: unknown paper 'nature2020'; encoded papers: schoenholz2017, fok2017, kahn2017
+    ValueError: unknown paper 'nature2020'; encoded papers: schoenholz2017, fok2017, kahn2017, li2019
     """
     encoded = ", ".join(PAPERS)
     if identifier in PAPERS:
         return PAPERS[identifier]()
-    if identifier in KNOWN_NOT_ENCODED:
-        raise ValueError(f"paper {identifier!r} is in the library but not encoded yet; encoded papers: {encoded}")
     raise ValueError(f"unknown paper {identifier!r}; encoded papers: {encoded}")

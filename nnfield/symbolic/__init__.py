@@ -15,7 +15,13 @@ Every transform is a pure function that returns a frozen result:
 :func:`eft_symmetries`                sign flips and reflection of the EFT
 :func:`laplace_approximation`         saddle-point integrals with the first ``1/A`` correction
 :func:`gaussian_integral`             Gaussian integrals by completing the square
-:func:`compare`                       a printed formula against a derived one
+:func:`compare`                       a printed formula against a derived one (or a statement's conditions)
+:func:`condition_from_cases`          where a statement holds, decided model by model, as a Boolean of switches
+:func:`maximum_entropy`               the maximum-entropy law of binary variables (an exponential family)
+:func:`bernoulli_factorization`       an exponential family of binary variables as independent Bernoulli gates
+:func:`feedforward_network`           a network with symbolic weights; ReLU written with its gates
+:func:`path_expansion`                a product of gated matrices as a sum over paths (circuits)
+:func:`layer_hessian`                 Hessian blocks by layer; exact sign symmetry and odd moments of the spectrum
 :mod:`~nnfield.symbolic.fieldtheory`  continuum scalar theories: equations of motion, vacuum manifold,
                                       broken generators and Goldstone modes, thermal mass, power counting
 ====================================  ==========================================================
@@ -23,6 +29,7 @@ Every transform is a pure function that returns a frozen result:
 Nothing here knows a paper; :mod:`nnfield.derivations` uses it to write the papers' models.
 """
 
+from nnfield.symbolic.cases import CaseTable, condition_from_cases
 from nnfield.symbolic.claims import Claim, Comparison, Derivation, Step, compare
 from nnfield.symbolic.conditions import (
     is_positive_under,
@@ -30,11 +37,28 @@ from nnfield.symbolic.conditions import (
     reality_conditions,
     simplify_under,
 )
+from nnfield.symbolic.curvature import (
+    LayerHessian,
+    layer_hessian,
+    odd_moments,
+    sign_symmetry,
+    spectrum_symmetric,
+    vanishes,
+)
 from nnfield.symbolic.continuum import EffectiveFieldTheory, continuum_limit, density_kernel
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, change_of_variables, quadratic_fluctuations
 from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
 from nnfield.symbolic.gaussian import GaussianIntegral, gaussian_integral
 from nnfield.symbolic.laplace import LaplaceExpansion, laplace_approximation
+from nnfield.symbolic.maxent import (
+    BernoulliFactorization,
+    MaximumEntropyLaw,
+    bernoulli_factorization,
+    logistic,
+    maximum_entropy,
+)
+from nnfield.symbolic.networks import FeedforwardNetwork, ForwardPass, feedforward_network, margin_loss, weight_matrix
+from nnfield.symbolic.paths import PathExpansion, gated_transfer, path_expansion, reflection_residual
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
 from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction, orthant_reduction
@@ -42,41 +66,63 @@ from nnfield.symbolic.saddle import UniformSaddle, saddle_at, stationary_equatio
 from nnfield.symbolic.symmetry import Symmetries, eft_symmetries
 
 __all__ = [
+    "BernoulliFactorization",
+    "CaseTable",
     "Claim",
     "Comparison",
     "Derivation",
     "EffectiveFieldTheory",
+    "FeedforwardNetwork",
+    "ForwardPass",
     "FourierKernel",
     "GaussianIntegral",
     "LaplaceExpansion",
     "LatticeModel",
+    "LayerHessian",
+    "MaximumEntropyLaw",
+    "PathExpansion",
     "QuadraticFluctuations",
     "RadialReduction",
     "Step",
     "Symmetries",
     "UniformSaddle",
+    "bernoulli_factorization",
     "change_of_variables",
     "compare",
+    "condition_from_cases",
     "continuum_limit",
     "density_kernel",
     "eft_symmetries",
+    "feedforward_network",
+    "gated_transfer",
     "fourier_kernel",
     "gaussian_integral",
     "hyperspherical_reduction",
     "is_positive_under",
     "laplace_approximation",
+    "layer_hessian",
+    "logistic",
     "loggamma_terms",
+    "margin_loss",
+    "maximum_entropy",
+    "odd_moments",
     "orthant_reduction",
+    "path_expansion",
     "stirling",
     "lattice_model",
     "positivity_condition",
     "quadratic_fluctuations",
     "reality_conditions",
+    "reflection_residual",
     "ring_residual",
     "saddle_at",
     "same_ring_energy",
+    "sign_symmetry",
     "simplify_under",
+    "spectrum_symmetric",
     "stationary_equations",
     "uniform_saddle",
     "uniform_saddles",
+    "vanishes",
+    "weight_matrix",
 ]

@@ -3,6 +3,12 @@
 A printed equation is a claim to test: the paper's form is transcribed with a quote of its
 LaTeX, the engine derives its own form, and :func:`compare` decides whether they agree after
 the paper's definitions (e.g. :math:`\\Delta_w = 1 - \\sigma_w^2`) are substituted.
+
+A statement the paper makes in words ("the same-layer Hessian blocks vanish") is a claim too: its
+printed form is the condition under which the paper says it holds (a SymPy Boolean of switches such
+as ``hinge_loss`` or ``relu``; ``sympy.true`` for "always"), its derived form the condition under
+which the engine derives it, and ``compare(..., kind="statement")`` asks whether the first implies
+the second. A statement contradicted by the derivation is ``unsupported`` (see :meth:`Claim.status`).
 """
 
 from __future__ import annotations
@@ -34,9 +40,11 @@ class Comparison:
         ``"numeric"`` (agreement at random points, when simplification stalls), ``"ring"``
         (energies equal up to shifts of terms along the ring and constants), ``"relation"``
         (two inequalities with the same solution set), ``"set"`` (equal finite sets), ``"constant"``
-        (equal up to an additive constant).
+        (equal up to an additive constant), ``"statement"`` (the printed condition implies the
+        derived one).
     residual : sympy.Basic
-        The simplified difference (zero when equal).
+        The simplified difference (zero when equal); for ``"statement"`` the cases in which the
+        paper says the statement holds and the derivation says it does not (``false`` when equal).
     """
 
     equal: bool | None
@@ -53,11 +61,16 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     printed, derived : sympy.Basic
     definitions : dict, optional
         The paper's abbreviations, substituted into ``printed`` first.
-    kind : {"expression", "ring", "relation", "set", "constant"}
+    kind : {"expression", "ring", "relation", "set", "constant", "statement"}
         ``"ring"`` compares two site energies up to ring shifts and additive constants (give
         ``site`` and ``fields``); ``"relation"`` compares two single-variable inequalities;
         ``"set"`` two finite sets (e.g. of symmetries); ``"constant"`` two energies up to an
-        additive constant, i.e. a difference free of ``variables``.
+        additive constant, i.e. a difference free of ``variables``; ``"statement"`` two conditions
+        (SymPy Booleans of switches) under which a statement holds, printed and derived: equal when
+        the printed condition implies the derived one, i.e. wherever the paper says the statement
+        holds, the derivation says so too. Implication rather than equivalence because papers state
+        sufficient conditions: a derived condition weaker than the printed one (the statement holds
+        more widely) does not contradict the paper.
     variables : sequence of sympy.Symbol
         With ``kind="constant"``: the variables the difference may not depend on.
 
@@ -69,12 +82,19 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     True
     >>> compare(D, 1 - w, definitions={D: 1 - w**2}).equal
     False
+    >>> relu, hinge, biases = sp.symbols("relu hinge_loss biases")
+    >>> compare(relu & hinge & ~biases, relu & hinge, kind="statement").equal
+    True
+    >>> compare(sp.true, relu, kind="statement").residual
+    ~relu
     """
     printed = sp.sympify(printed)
     if definitions:
         printed = printed.subs(definitions)
     if kind == "relation":
         return _compare_relations(printed, derived)
+    if kind == "statement":
+        return _compare_statements(printed, sp.sympify(derived))
     if kind == "constant":
         residual = sp.simplify(sp.expand_log(sp.expand(printed - derived), force=True))
         return Comparison(not (residual.free_symbols & set(variables)), "constant", residual)
@@ -85,7 +105,8 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         equal = same_ring_energy(printed, derived, fields, site)
         return Comparison(equal, "ring", ring_residual(printed, derived, fields, site))
     if kind != "expression":
-        raise ValueError(f"kind must be 'expression', 'ring', 'relation', 'set' or 'constant'; got {kind!r}")
+        raise ValueError(f"kind must be 'expression', 'ring', 'relation', 'set', 'constant' or 'statement'; "
+                         f"got {kind!r}")
     if isinstance(printed, sp.MatrixBase):
         residual = (sp.Matrix(printed) - sp.Matrix(derived)).applyfunc(_simplified)
         if residual.is_zero_matrix:
@@ -129,6 +150,15 @@ def _compare_relations(printed, derived) -> Comparison:
     second = sp.solve_univariate_inequality(derived, symbol, relational=False) & domain
     difference = sp.SymmetricDifference(first, second).simplify()
     return Comparison(first == second, "relation", difference)
+
+
+def _compare_statements(printed, derived) -> Comparison:
+    for name, condition in (("printed", printed), ("derived", derived)):
+        if not isinstance(condition, sp.logic.boolalg.Boolean) or isinstance(condition, sp.core.relational.Relational):
+            raise TypeError(f"a statement's {name} form must be a SymPy Boolean of switches (e.g. relu & hinge_loss, "
+                            f"or sympy.true for 'always'); got {condition!r}")
+    counterexamples = sp.simplify_logic(printed & ~derived)
+    return Comparison(counterexamples == sp.false, "statement", counterexamples)
 
 
 def _agree_at_random_points(first, second, points=8, tolerance=1e-9) -> bool | None:
@@ -181,6 +211,11 @@ class Claim:
     comparison : Comparison
     note : str
         Conventions converted, approximations the paper makes, anything a reader should know.
+    statement : bool
+        ``True`` for a statement the paper makes in words (e.g. "the Hessian spectrum is
+        symmetric"), whose printed and derived forms are the conditions under which it holds
+        (``compare(..., kind="statement")``). A contradicted statement is ``unsupported`` rather
+        than ``disputed`` (see :meth:`status`).
     """
 
     paper: str
@@ -192,6 +227,7 @@ class Claim:
     derived: sp.Basic
     comparison: Comparison
     note: str = ""
+    statement: bool = False
 
     @property
     def printed_latex(self) -> str:
@@ -202,21 +238,36 @@ class Claim:
         return sp.latex(self.derived)
 
     def status(self, simulation_supports_derived: bool | None = None) -> str:
-        """``reproduced``, ``erratum``, ``disputed`` or ``untested`` (see the audit's vocabulary).
+        """``reproduced``, ``erratum``, ``disputed``, ``unsupported`` or ``untested`` (see the audit's vocabulary).
 
         ``untested`` is for a comparison SymPy could not decide (neither simplification nor
-        evaluation at random points settled it).
+        evaluation at random points settled it). A printed *equation* that differs from the derived
+        form is an ``erratum`` once a simulation sides with the derivation, ``disputed`` until then.
+        A *statement* (``statement=True``) contradicted by the derivation is ``unsupported``, unless
+        a simulation decided for the printed form, in which case derivation and measurement
+        disagree and it is ``disputed``.
 
         Parameters
         ----------
         simulation_supports_derived : bool, optional
             For a claim whose printed and derived forms differ: whether a simulation decided
             for the derived form (``True``), for the printed one (``False``), or was not run.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> relu = sp.Symbol("relu")
+        >>> claim = Claim("p", "s", (), "holds for every activation", "", sp.true, relu,
+        ...               compare(sp.true, relu, kind="statement"), statement=True)
+        >>> claim.status(), claim.status(simulation_supports_derived=False)
+        ('unsupported', 'disputed')
         """
         if self.comparison.equal:
             return "reproduced"
         if self.comparison.equal is None:
             return "untested"
+        if self.statement:
+            return "disputed" if simulation_supports_derived is False else "unsupported"
         if simulation_supports_derived is True:
             return "erratum"
         return "disputed"

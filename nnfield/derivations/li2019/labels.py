@@ -17,3 +17,6 @@ SAME_LAYER_BLOCKS = "Hessian: same-layer blocks"  #: same-layer Hessian blocks v
 HESSIAN_TRACE = "Hessian: trace"  #: what follows for the trace of the Hessian
 SYMMETRIC_SPECTRUM = "Hessian: symmetric spectrum"  #: the Hessian spectrum is symmetric about zero
 SADDLES = "Hessian: stationary points are saddles"  #: every stationary point of nonzero risk is a saddle
+HIERARCHICAL_EXPONENT = "4-5"  #: eqs 4-5: the hierarchical multipliers in the exponent of eq 2
+MATRIX_FORM = "6"  #: eq 6: the exponent in matrix form
+OUTPUT_SYMMETRY_TANH = "Sec. II.7: tanh"  #: "circuit symmetries do not hold for Sigmoid or Tanh"
