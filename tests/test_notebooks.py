@@ -20,4 +20,4 @@ def test_notebook_runs(path, tmp_path):
 
 
 def test_there_is_a_notebook_per_encoded_derivation():
-    assert {path.stem for path in NOTEBOOKS} >= {"schoenholz2017_linear", "schoenholz2017_relu", "fok2017_ssb"}
+    assert {path.stem for path in NOTEBOOKS} >= {"schoenholz2017_linear", "schoenholz2017_relu", "fok2017_ssb", "li2019_circuits"}
