@@ -67,17 +67,26 @@ def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch
 @pytest.mark.slow
 def test_full_audit_with_simulation(tmp_path):
     report = run_audit(simulate=True, out=tmp_path / "report", progress=False, seed=2017)
-    by_equation = {claim["equation"]: claim for claim in report.claims}
-    assert by_equation["Sec. 5 (Laplace)"]["status"] == "erratum"
+    claims = {(claim["paper"], claim["equation"]): claim for claim in report.claims}
+    assert len(claims) == len(report.claims)  # labels are unique within a paper
+    schoenholz = {equation: claim for (paper, equation), claim in claims.items() if paper == "schoenholz2017"}
+    assert schoenholz["Sec. 5 (Laplace)"]["status"] == "erratum"
     for label in ("21", "90", "22", "23"):  # the halved k row of the ReLU kernel
-        assert by_equation[label]["status"] == "erratum", label
-    assert by_equation["94"]["status"] == "reproduced"
-    for label in ("App. B (Klein-Gordon)", "App. C (vacuum)", "6", "App. C (pi mass)", "4", "7"):  # fok2017
-        assert by_equation[label]["status"] == "erratum", label
+        assert schoenholz[label]["status"] == "erratum", label
+    assert schoenholz["94"]["status"] == "reproduced"
     for label in ("13", "14", "15", "17", "20", "94"):
-        simulation = by_equation[label]["simulation"]
+        simulation = schoenholz[label]["simulation"]
         assert simulation["verdict"] == "agrees", (label, simulation)
         assert simulation["sample_sizes"]
+    for label in ("App. B (Klein-Gordon)", "App. C (vacuum)", "6", "App. C (pi mass)", "4", "7"):
+        assert claims["fok2017", label]["status"] == "erratum", label
+    assert claims["li2019", "18-19"]["status"] == "erratum"  # the loss slope is missing from the printed Hessian
+    for label in ("Hessian: symmetric spectrum", "Hessian: stationary points are saddles", "Sec. II.7: tanh"):
+        assert claims["li2019", label]["status"] == "unsupported", label
+        assert claims["li2019", label]["simulation"]["verdict"] == "agrees", label
+    for label in ("Hessian: same-layer blocks", "Hessian: trace", "14", "10-11"):
+        assert claims["li2019", label]["status"] == "reproduced", label
+        assert claims["li2019", label]["simulation"]["verdict"] == "agrees", label
     figures = tmp_path / "report" / "figures"
     for name in ("fig3_saddle_norm.png", "fig4_mode_variance.png", "fig5_relu_saddle.png", "fig6_relu_mode_covariance.png"):
         assert (figures / name).stat().st_size > 10_000
@@ -87,5 +96,6 @@ def test_full_audit_with_simulation(tmp_path):
     assert "### Goldstone weights" in markdown and "**Answer.**" in markdown
     for name in ("fok2017_chain_correlations.png", "fok2017_correlation_length.png", "fok2017_gaussian_modes.png",
                  "fok2017_potential.png", "fok2017_vacuum_manifold.png",
-                 "fok2017_mean_field.png"):
+                 "fok2017_mean_field.png", "li2019_dead_network.png", "li2019_dyson.png", "li2019_hessian_blocks.png",
+                 "li2019_path_symmetry.png", "li2019_spectral_symmetry.png", "li2019_training.png"):
         assert (figures / name).stat().st_size > 10_000
