@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 from tqdm import tqdm
 
-from nnfield.numeric.parameters import positive_integer, positive_real
+from nnfield.numeric.parameters import non_negative_integer, positive_integer, positive_real
 from nnfield.numeric.samplers import as_generator
 
 __all__ = ["ChainSamples", "o_chain_metropolis"]
@@ -88,8 +88,7 @@ def o_chain_metropolis(potential: Callable, *, dimension: int, length: int, coup
     chains = positive_integer("chains", chains, "the number of independent chains")
     sweeps = positive_integer("sweeps", sweeps, "the number of recorded sweeps")
     every = positive_integer("record_every", record_every, "the thinning of the recorded sweeps")
-    if isinstance(burn_in, bool) or not isinstance(burn_in, (int, np.integer)) or burn_in < 0:
-        raise ValueError(f"burn_in must be a non-negative integer number of sweeps; got {burn_in!r}")
+    burn_in = non_negative_integer("burn_in", burn_in, "the discarded sweeps")
     generator = as_generator(rng)
     w = np.zeros((chains, length, dimension))
     if start is not None:

@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 from tqdm import tqdm
 
-from nnfield.numeric.parameters import positive_integer, positive_real
+from nnfield.numeric.parameters import non_negative_integer, positive_integer, positive_real
 from nnfield.numeric.samplers import as_generator
 
 __all__ = ["sgd_temperature", "noisy_gradient_descent"]
@@ -83,8 +83,7 @@ def noisy_gradient_descent(gradient: Callable, start, *, learning_rate: float, g
     noise = positive_real("gradient_noise", gradient_noise, "the standard deviation s of the gradient noise")
     steps = positive_integer("steps", steps, "the number of recorded steps")
     every = positive_integer("record_every", record_every, "the thinning of the recorded states")
-    if isinstance(burn_in, bool) or not isinstance(burn_in, (int, np.integer)) or burn_in < 0:
-        raise ValueError(f"burn_in must be a non-negative integer number of steps; got {burn_in!r}")
+    burn_in = non_negative_integer("burn_in", burn_in, "the discarded steps")
     w = np.array(start, dtype=float)
     if w.ndim != 2:
         raise ValueError(f"start must have shape (chains, D); got {w.shape}")

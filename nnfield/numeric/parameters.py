@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["positive_integer", "positive_real"]
+__all__ = ["positive_integer", "non_negative_integer", "positive_real"]
 
 
 def positive_integer(name: str, value, meaning: str) -> int:
@@ -24,6 +24,23 @@ def positive_integer(name: str, value, meaning: str) -> int:
         raise TypeError(f"{name} must be a positive integer ({meaning}); got {value!r} of type {type(value).__name__}")
     if not float(value).is_integer() or value <= 0:
         raise ValueError(f"{name} must be a positive integer ({meaning}); got {value!r}")
+    return int(value)
+
+
+def non_negative_integer(name: str, value, meaning: str) -> int:
+    """``value`` as an int, if it is a whole number >= 0 (a burn-in, say).
+
+    Examples
+    --------
+    >>> non_negative_integer("burn_in", 0, "the discarded sweeps")
+    0
+    >>> non_negative_integer("burn_in", -5, "the discarded sweeps")
+    Traceback (most recent call last):
+    ...
+    ValueError: burn_in must be a non-negative integer (the discarded sweeps); got -5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer() or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer ({meaning}); got {value!r}")
     return int(value)
 
 
