@@ -95,7 +95,7 @@ def test_full_audit_with_simulation(tmp_path):
     markdown = (tmp_path / "report" / "report.md").read_text()
     assert "### Goldstone weights" in markdown and "**Answer.**" in markdown
     for name in ("fok2017_chain_correlations.png", "fok2017_correlation_length.png", "fok2017_gaussian_modes.png",
-                 "fok2017_potential.png", "fok2017_vacuum_manifold.png",
+                 "fok2017_potential.png", "fok2017_vacuum_manifold.png", "fok2017_order_parameter.png",
                  "fok2017_mean_field.png", "li2019_dead_network.png", "li2019_dyson.png", "li2019_hessian_blocks.png",
                  "li2019_path_symmetry.png", "li2019_spectral_symmetry.png", "li2019_training.png"):
         assert (figures / name).stat().st_size > 10_000

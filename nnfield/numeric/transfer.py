@@ -31,7 +31,11 @@ from scipy import special
 
 from nnfield.numeric.parameters import positive_integer, positive_real
 
-__all__ = ["ChainTransfer", "o_chain_transfer"]
+__all__ = ["ChainTransfer", "o_chain_transfer", "RING_LENGTHS_PER_XI"]
+
+#: The shortest ring, in correlation lengths, for which :meth:`ChainTransfer.correlation` keeps channels 0 and 1
+#: only (the neglected terms are of relative order :math:`D e^{-L/\\xi}`, below 1e-2 from here on).
+RING_LENGTHS_PER_XI = 6
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,17 @@ class ChainTransfer:
 
         On a ring the paths the other way round add :math:`(\\Lambda_{1k}/\\Lambda_0)^{L-l}` and the partition
         function gains :math:`D\\sum_k(\\Lambda_{1k}/\\Lambda_0)^L`; channels :math:`\\ell \\ge 2` enter at relative
-        order :math:`e^{-L/\\xi}` times smaller factors and are left out.
+        order :math:`e^{-L/\\xi}` times smaller factors and are left out, so a ring must be at least
+        :data:`RING_LENGTHS_PER_XI` correlation lengths long (a ValueError otherwise).
         """
         lags = np.abs(np.asarray(lags))
         powers = self.ratios[:, None] ** lags[None, :]
         if ring_length is None:
             return self.amplitudes @ powers
+        if ring_length < RING_LENGTHS_PER_XI * self.correlation_length:
+            raise ValueError(f"a ring of {ring_length} layers is shorter than {RING_LENGTHS_PER_XI} correlation lengths "
+                             f"({RING_LENGTHS_PER_XI} x {self.correlation_length:.3g}), where the two-channel ring formula "
+                             "is not accurate; use a longer ring or the infinite chain (ring_length=None)")
         back = self.ratios[:, None] ** (ring_length - lags[None, :])
         partition = 1 + self.dimension * np.sum(self.ratios**ring_length)
         return self.amplitudes @ (powers + back) / partition

@@ -78,3 +78,6 @@ def test_metropolis_rejects_bad_input():
                            sweeps=2, burn_in=0)
     with pytest.raises(ValueError, match="the potential does not confine"):
         o_chain_transfer(lambda r: -r**2, 1, 1.0, 1.0)
+    chain = o_chain_transfer(lambda r: 0.01 * r**2, 2, 1.0, 1.0)  # xi ~ 10 layers
+    with pytest.raises(ValueError, match="shorter than 6 correlation lengths"):
+        chain.mean_field_square(16)

@@ -30,7 +30,7 @@ from nnfield.numeric.langevin import noisy_gradient_descent
 from nnfield.numeric.plots import new_figure, save_figure
 from nnfield.numeric.spectra import ModeCovarianceEstimate
 from nnfield.numeric.statistics import compare_with_prediction
-from nnfield.numeric.transfer import o_chain_transfer
+from nnfield.numeric.transfer import RING_LENGTHS_PER_XI, o_chain_transfer
 
 __all__ = ["chain_checks", "CHAIN", "ALPHA", "mean_square_from_chains", "correlation_by_chain"]
 
@@ -120,7 +120,7 @@ def chain_against_transfer(rng, figures: Path, progress: bool) -> Evidence:
     """Correlation functions of the weights along the chain: Monte Carlo against the exact transfer operator."""
     dimension, length, chains, lags = 2, 64, 128, np.arange(0, 9)
     temperatures = (0.5, 1.0, 2.0, 4.0)
-    results = []
+    results, mean_fields = [], []
     for temperature in temperatures:
         exact = o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], temperature)
         samples = o_chain_metropolis(_potential, dimension=dimension, length=length, coupling=CHAIN["coupling"],
@@ -129,10 +129,13 @@ def chain_against_transfer(rng, figures: Path, progress: bool) -> Evidence:
         measured = correlation_by_chain(samples.configurations, lags)
         t2, p_value = _hotelling(measured.T, exact.correlation(lags, length))
         results.append((temperature, exact, measured, t2, p_value))
+        mean_fields.append(np.sum(samples.configurations.mean(axis=2) ** 2, axis=-1).mean(axis=0))
     worst = min(result[4] for result in results)
     corrected = min(1.0, worst * len(results))  # Bonferroni over the temperatures
     _plot_correlations(figures / "fok2017_chain_correlations.png", results, lags, length)
-    _plot_correlation_length(figures / "fok2017_correlation_length.png", dimension)
+    measured_lengths = [(t, *_effective_length_jackknife(m, EFFECTIVE_LAG)) for t, _, m, _, _ in results]
+    _plot_correlation_length(figures / "fok2017_correlation_length.png", dimension, measured_lengths, length)
+    _plot_order_parameter(figures / "fok2017_order_parameter.png", dimension, temperatures, mean_fields, length)
     detail = "; ".join(f"T={t:g}: xi = {e.correlation_length:.3f} layers, Hotelling T^2 = {t2:.1f} (p = {p:.3g})"
                        for t, e, _, t2, p in results)
     return Evidence(
@@ -146,7 +149,8 @@ def chain_against_transfer(rng, figures: Path, progress: bool) -> Evidence:
         figure="fok2017_chain_correlations.png",
         detail=f"<w_0.w_l> measured along a ring of {length} layers against the exact transfer operator. {detail}. "
                "The correlation length is finite at every T > 0: a chain of layers has no ordered phase "
-               "(xi against T: ![](figures/fok2017_correlation_length.png)).",
+               "(xi against T: ![](figures/fok2017_correlation_length.png); the order parameter against T: "
+               "![](figures/fok2017_order_parameter.png)).",
     )
 
 
@@ -166,23 +170,70 @@ def _plot_correlations(path, results, lags, length):
     save_figure(figure, path)
 
 
-def _plot_correlation_length(path, dimension):
-    """Exact xi(T) against the spin-wave law and the mean-field critical temperature of the paper's rule."""
-    temperatures = np.geomspace(0.05, 8, 40)
-    exact = [o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], t).correlation_length for t in temperatures]
-    chain = layer_chain(dimension)
-    spin_wave = [chain.predict(**CHAIN, temperature=t).spin_wave_correlation_length for t in temperatures]
-    sigma = chain.predict(**CHAIN, temperature=1.0).sigma_correlation_length
+#: Lag l of the effective correlation length 1/ln(C(l)/C(l+1)) measured in the simulations.
+EFFECTIVE_LAG = 2
+
+
+def _effective_length(correlation: np.ndarray, lag: int) -> float:
+    """:math:`1/\\ln(C(l)/C(l+1))`: the local decay length, which tends to xi as l grows."""
+    return float(1 / np.log(correlation[lag] / correlation[lag + 1]))
+
+
+def _effective_length_jackknife(measured: np.ndarray, lag: int) -> tuple[float, float]:
+    """The effective length of the chain-averaged correlations (lags, chains) and its jackknife error."""
+    chains = measured.shape[1]
+    total = measured.sum(axis=1)
+    estimate = _effective_length(total / chains, lag)
+    leave_one_out = np.array([_effective_length((total - measured[:, c]) / (chains - 1), lag) for c in range(chains)])
+    error = math.sqrt((chains - 1) * np.mean((leave_one_out - leave_one_out.mean()) ** 2))
+    return estimate, error
+
+
+def _plot_correlation_length(path, dimension, measured, length):
+    """Exact xi(T) against the spin-wave law, the one-loop critical temperature, and the simulations."""
+    temperatures = np.geomspace(0.05, 8, 30)
+    chains = [o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], t) for t in temperatures]
+    exact = [chain.correlation_length for chain in chains]
+    effective = [_effective_length(chain.correlation(np.arange(EFFECTIVE_LAG + 2)), EFFECTIVE_LAG) for chain in chains]
+    derivation = layer_chain(dimension)
+    spin_wave = [derivation.predict(**CHAIN, temperature=t).spin_wave_correlation_length for t in temperatures]
+    sigma = derivation.predict(**CHAIN, temperature=1.0).sigma_correlation_length
     critical = float(ssb_analysis(dimension).critical_learning_rate.subs({mu: PARAMETERS["mu"], lam: PARAMETERS["lam"]}))
     figure, axes = new_figure()
-    axes.loglog(temperatures, exact, "k-", label="exact (transfer operator)")
+    axes.loglog(temperatures, exact, "k-", label=r"exact $\xi$ (transfer operator)")
+    axes.loglog(temperatures, effective, "k:", lw=1, label=f"exact $1/\\ln(C(l)/C(l+1))$ at l = {EFFECTIVE_LAG}")
+    axes.errorbar([row[0] for row in measured], [row[1] for row in measured], yerr=[row[2] for row in measured],
+                  fmt="o", color="C1", label=f"Monte Carlo, same estimator (L = {length})")
     axes.loglog(temperatures, spin_wave, "--", label=r"Goldstone random walk $2Jv^2/((D'-1)T)$")
     axes.axhline(sigma, color="C2", ls=":", label=r"$\xi_\sigma$ of the Gaussian theory")
     axes.axvline(critical, color="C3", ls="-.", label=f"one-loop 'critical' T = {critical:.2f}")
     axes.set_xlabel("temperature T")
     axes.set_ylabel(r"correlation length $\xi$ (layers)")
     axes.set_title(f"fok2017 chain of O({dimension}) weights: finite correlation length at every T > 0", fontsize=9)
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=7)
+    save_figure(figure, path)
+
+
+def _plot_order_parameter(path, dimension, temperatures, mean_fields, length):
+    """<|mean of w over L layers|^2> against T: exact for several L, and the simulations at one L."""
+    grid = np.geomspace(0.1, 8, 24)
+    chains = [o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], t) for t in grid]
+    figure, axes = new_figure()
+    for layers in (16, 64, 256, 1024):  # where the ring is long enough for the transfer operator's ring formula
+        valid = [(t, chain.mean_field_square(layers)) for t, chain in zip(grid, chains)
+                 if layers >= RING_LENGTHS_PER_XI * chain.correlation_length]
+        axes.loglog(*zip(*valid), "-", label=f"exact, L = {layers} (L >= {RING_LENGTHS_PER_XI} xi)")
+    axes.errorbar(temperatures, [m.mean() for m in mean_fields],
+                  yerr=[m.std(ddof=1) / math.sqrt(m.size) for m in mean_fields], fmt="ko", ms=4,
+                  label=f"Monte Carlo, L = {length}")
+    axes.axhline(-CHAIN["mass_squared"] / CHAIN["quartic"], color="C7", ls=":", label="$v^2$ (an ordered vacuum)")
+    critical = float(ssb_analysis(dimension).critical_learning_rate.subs({mu: PARAMETERS["mu"], lam: PARAMETERS["lam"]}))
+    axes.axvline(critical, color="C3", ls="-.", label=f"one-loop 'critical' T = {critical:.2f}")
+    axes.set_xlabel("temperature T")
+    axes.set_ylabel(r"$\langle|\frac{1}{L}\sum_l w_l|^2\rangle$")
+    axes.set_title(f"fok2017 chain of O({dimension}) weights: the order parameter has no transition; it vanishes "
+                   "as L grows", fontsize=8)
+    axes.legend(fontsize=7)
     save_figure(figure, path)
 
 
