@@ -6,7 +6,13 @@
   finite-window expectation of a predicted spectrum;
 - :mod:`~nnfield.numeric.statistics`: two-sample tests and chi-square comparisons with p-values;
 - :mod:`~nnfield.numeric.evidence`: what a check reports to the audit;
-- :mod:`~nnfield.numeric.plots`: figures saved atomically as PNG.
+- :mod:`~nnfield.numeric.plots`: figures saved atomically as PNG;
+- :mod:`~nnfield.numeric.langevin`: gradient descent with Gaussian gradient noise (Langevin at T = eta s^2/2);
+- :mod:`~nnfield.numeric.boltzmann`: exact Boltzmann moments of an isotropic multiplet (mpmath quadrature);
+- :mod:`~nnfield.numeric.transfer`: the chain of O(D) weights solved by its transfer operator;
+- :mod:`~nnfield.numeric.chain_monte_carlo`: the same chain by checkerboard Metropolis;
+- :mod:`~nnfield.numeric.relu_networks`: bias-free networks, exact gradients and Hessians, gradient descent;
+- :mod:`~nnfield.numeric.dyson`: the vector Dyson equation and random block matrices.
 """
 
 from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix
