@@ -32,7 +32,7 @@ from nnfield.numeric.spectra import ModeCovarianceEstimate
 from nnfield.numeric.statistics import compare_with_prediction
 from nnfield.numeric.transfer import RING_LENGTHS_PER_XI, o_chain_transfer
 
-__all__ = ["chain_checks", "CHAIN", "ALPHA", "mean_square_from_chains", "correlation_by_chain"]
+__all__ = ["chain_checks", "CHAIN", "ALPHA", "moment_by_chain", "correlation_by_chain"]
 
 #: Significance level of every verdict.
 ALPHA = 1e-3
@@ -57,9 +57,9 @@ def _verdict(p_value):
     return "agrees" if p_value >= ALPHA else "disagrees"
 
 
-def mean_square_from_chains(samples: np.ndarray, power: int = 2) -> np.ndarray:
-    """Per-chain time averages of :math:`|w|^{p}`, shape ``(chains,)`` (independent across chains)."""
-    return np.mean(np.sum(samples**2, axis=-1) ** (power / 2), axis=tuple(i for i in range(samples.ndim - 1) if i != 1))
+def moment_by_chain(samples: np.ndarray, power: int) -> np.ndarray:
+    """Time averages of :math:`|w|^p` over the records ``(records, chains, D)``, one per independent chain."""
+    return np.mean(np.sum(samples**2, axis=-1) ** (power / 2), axis=0)
 
 
 def correlation_by_chain(configurations: np.ndarray, lags) -> np.ndarray:
@@ -91,7 +91,7 @@ def langevin_one_site(rng, figures: Path, progress: bool) -> Evidence:
                 lambda w: (CHAIN["mass_squared"] + CHAIN["quartic"] * np.sum(w**2, axis=-1, keepdims=True)) * w,
                 np.tile(_vacuum(dimension), (chains, 1)), learning_rate=learning_rate, gradient_noise=noise,
                 steps=records * spacing, record_every=spacing, burn_in=5 * spacing, rng=rng, progress=progress)
-            estimates[learning_rate] = [mean_square_from_chains(samples, power) for power in (2, 4)]
+            estimates[learning_rate] = [moment_by_chain(samples, power) for power in (2, 4)]
         for index, power in enumerate((2, 4)):
             exact = radial_moment(_radial_potential, dimension, temperature, power)
             small, large = estimates[0.002][index], estimates[0.004][index]
