@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from nnfield.derivations.fok2017 import layer_chain
-from nnfield.derivations.kahn2017 import questions
+from nnfield.derivations.kahn2017 import audit_checks, questions
 from nnfield.derivations.kahn2017.answers import rotation_defects
 from nnfield.numeric.transfer import o_chain_transfer
 
@@ -55,3 +55,5 @@ def test_questions_are_answered_from_derived_results():
     mu, lam = sp.symbols("mu lambda", positive=True)
     assert sp.simplify(critical[2] ** 2 - 12 * mu**2 / (5 * lam)) == 0  # D' = 3: c = 5/12
     assert all(question.checks or question.label.startswith("which") for question in answered.values())
+    names = {check.name for check in audit_checks()}
+    assert all(set(question.checks) <= names for question in answered.values())  # every cited check exists

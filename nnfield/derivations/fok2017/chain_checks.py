@@ -32,10 +32,17 @@ from nnfield.numeric.spectra import ModeCovarianceEstimate
 from nnfield.numeric.statistics import compare_with_prediction
 from nnfield.numeric.transfer import RING_LENGTHS_PER_XI, o_chain_transfer
 
-__all__ = ["chain_checks", "CHAIN", "ALPHA", "moment_by_chain", "correlation_by_chain"]
+__all__ = ["chain_checks", "CHAIN", "CHECK_NAMES", "ALPHA", "moment_by_chain", "correlation_by_chain"]
 
 #: Significance level of every verdict.
 ALPHA = 1e-3
+#: The checks' names, by which questions cite them as evidence.
+CHECK_NAMES = {
+    "langevin": "noisy gradient descent of one O(D') multiplet against Boltzmann quadrature",
+    "transfer": "O(2) chain along the layers: Monte Carlo against the exact transfer operator",
+    "gaussian": "O(3) chain at low T: sigma and Goldstone spectra against the Gaussian kernel",
+    "mean field": "O(2) chain: the mean field as the number of layers grows",
+}
 #: The chain's stiffness and the weights' potential (fok2017's mu, lambda at eta below eta_c).
 CHAIN = dict(coupling=1.0, mass_squared=_mass_squared(**PARAMETERS), quartic=PARAMETERS["lam"])
 
@@ -353,8 +360,8 @@ def _plot_mean_field(path, rows, exact, temperature):
 def chain_checks() -> tuple[Check, ...]:
     """The checks of the weights' statistics (kahn2017's questions put to fok2017's theory)."""
     return (
-        Check("noisy gradient descent of one O(D') multiplet against Boltzmann quadrature", (), langevin_one_site),
-        Check("O(2) chain along the layers: Monte Carlo against the exact transfer operator", (), chain_against_transfer),
-        Check("O(3) chain at low T: sigma and Goldstone spectra against the Gaussian kernel", (), gaussian_modes),
-        Check("O(2) chain: the mean field as the number of layers grows", (), mean_field_against_length),
+        Check(CHECK_NAMES["langevin"], (), langevin_one_site),
+        Check(CHECK_NAMES["transfer"], (), chain_against_transfer),
+        Check(CHECK_NAMES["gaussian"], (), gaussian_modes),
+        Check(CHECK_NAMES["mean field"], (), mean_field_against_length),
     )

@@ -18,6 +18,7 @@ import functools
 
 import sympy as sp
 
+from nnfield.derivations.fok2017.chain_checks import CHECK_NAMES
 from nnfield.derivations.fok2017.layers import layer_chain
 from nnfield.derivations.fok2017.ssb import o_theory, ssb_analysis
 from nnfield.derivations.fok2017.symbols import eta, lam, m2, mu
@@ -30,12 +31,6 @@ __all__ = ["questions", "rotation_defects", "HIDDEN"]
 PAPER = "kahn2017"
 #: Hidden width of the two-layer network whose rotations are tested.
 HIDDEN = 3
-_CHECKS = {
-    "langevin": "noisy gradient descent of one O(D') multiplet against Boltzmann quadrature",
-    "transfer": "O(2) chain along the layers: Monte Carlo against the exact transfer operator",
-    "gaussian": "O(3) chain at low T: sigma and Goldstone spectra against the Gaussian kernel",
-    "mean field": "O(2) chain: the mean field as the number of layers grows",
-}
 
 
 def _relu(z):
@@ -111,7 +106,7 @@ def _power_counting() -> Question:
               "of a finite step measured), not T = eta as fok2017 sets it; the noise of minibatch gradients sets s.")
     return Question(PAPER, "learning rate as temperature",
                     "why does learning rate have dimension 1? would be good to develop a power-counting scheme",
-                    steps, answer, (_CHECKS["langevin"],))
+                    steps, answer, (CHECK_NAMES["langevin"],))
 
 
 def _invariance() -> Question:
@@ -143,7 +138,7 @@ def _critical_learning_rate() -> Question:
               "every T > 0, so the correlation length is finite and the mean field vanishes like 1/L: there is no "
               "transition along the layers at any learning rate (Monte Carlo agrees with the transfer operator).")
     return Question(PAPER, "critical learning rate", "Can we calculate eta_c from first principles given the loss?",
-                    steps, answer, (_CHECKS["transfer"], _CHECKS["mean field"]))
+                    steps, answer, (CHECK_NAMES["transfer"], CHECK_NAMES["mean field"]))
 
 
 def _goldstone() -> Question:
@@ -158,7 +153,7 @@ def _goldstone() -> Question:
               f"decorrelates over {decay} layers, so the Goldstone modes restore the symmetry on long scales instead "
               "of marking its breaking.")
     return Question(PAPER, "Goldstone weights", "look at correlation functions of weights: do Goldstone weights exist?",
-                    steps, answer, (_CHECKS["gaussian"], _CHECKS["transfer"]))
+                    steps, answer, (CHECK_NAMES["gaussian"], CHECK_NAMES["transfer"]))
 
 
 @functools.lru_cache(maxsize=1)

@@ -313,8 +313,12 @@ def _saddles(steps, trace_condition) -> Claim:
     hessian = layer_hessian(local_loss, network.layers).matrix.xreplace(at_point)
     steps.append(Step("Gradient and Hessian there (both zero: a stationary point with a zero Hessian)",
                       sp.Tuple(gradient.is_zero_matrix, hessian.is_zero_matrix)))
+    # A zero trace forces a saddle only where H != 0; the condition H != 0 joins the derived form only because the
+    # dead network above is a stationary point of nonzero risk whose Hessian vanishes.
+    flat_minimum = gates_off and box_output == 0 and gradient.is_zero_matrix and hessian.is_zero_matrix
+    derived = trace_condition & nonzero_hessian if flat_minimum else trace_condition
     return _claim("saddles", labels.SADDLES, "every stationary point of nonzero risk is a saddle", SETTING,
-                  trace_condition & nonzero_hessian, statement=True,
+                  derived, statement=True,
                   note="Derived: where the Hessian exists, tr H = 0 (ReLU, hinge), so a stationary point with a "
                        "nonzero Hessian has eigenvalues of both signs: a strict saddle. A zero Hessian is not excluded "
                        "by the setting: in a dead network (every hidden pre-activation negative on every datum) the "
