@@ -32,6 +32,7 @@ import nnfield
 from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
+from nnfield.numeric.statistics import check_stream
 from nnfield.symbolic.claims import Claim
 from nnfield.symbolic.questions import Question
 
@@ -134,7 +135,9 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     out : path
         The report folder; created if missing.
     seed : int
-        Seed of the random generator shared by all checks, for a reproducible report.
+        The audit's seed; each check draws from its own stream keyed by its paper and name
+        (:func:`~nnfield.numeric.statistics.check_stream`), so a report is reproduced from the seed and
+        one check's numbers do not depend on which checks ran before it.
     progress : bool
         Show progress bars.
 
@@ -152,14 +155,13 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     try:
         figures = staging / "figures"
         figures.mkdir()
-        rng = np.random.default_rng(seed)
         records, validations, answered = [], [], []
         for entry in loaded:
             evidence = {}
             if simulate:
                 checks = entry.checks()
                 for check in tqdm(checks, desc=f"audit {entry.id}", disable=not progress, unit="check"):
-                    result = check.run(rng, figures, progress)
+                    result = check.run(check_stream(seed, f"{entry.id}: {check.name}"), figures, progress)
                     if check.claims:
                         for label in check.claims:
                             evidence[label] = result

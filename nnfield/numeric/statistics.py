@@ -1,7 +1,15 @@
-"""Statistics that turn a simulation into a verdict with a p-value that follows from the sample size."""
+"""Statistics that turn a simulation into a verdict with a p-value that follows from the sample size.
+
+Every test the checks use lives here, once: two-sample tests, chi-square of z-scores, Bonferroni's
+correction, Hotelling's T^2, and the spectral comparisons of a simulated mode covariance with a
+prediction (one field: band-averaged z-scores; several fields: band-wise Hotelling tests over the whole
+k x k periodogram, so that correlated fields are not counted as independent). :func:`check_stream`
+gives each check its own random stream, so that changing one check leaves every other's numbers as they were.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +17,11 @@ from scipy import stats
 
 from nnfield.numeric.spectra import ModeCovarianceEstimate
 
-__all__ = ["TwoSampleResult", "two_sample_test", "Comparison", "compare_with_prediction"]
+__all__ = ["TwoSampleResult", "two_sample_test", "ChiSquareTest", "z_chi_square", "combined_chi_square", "bonferroni", "HotellingTest",
+           "hotelling", "SpectralTest", "compare_with_prediction", "check_stream", "SIGNIFICANCE"]
+
+#: The significance level of every check: a p-value below it rejects the prediction.
+SIGNIFICANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -40,18 +52,21 @@ def two_sample_test(first, second) -> TwoSampleResult:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class SpectralTest:
     """Simulated mode covariance against a prediction.
 
     Attributes
     ----------
     statistic : str
     value : float
-        The chi-square: the sum of squared z-scores.
+        The chi-square: the sum of squared z-scores (one field), or of the chi-square quantiles of
+        the band-wise Hotelling p-values (several fields).
     dof : int
-        The number of z-scores (modes used).
+        Its degrees of freedom: one per band (one field), ``k**2`` per band (k fields).
     p_value : float
     max_abs_z : float
+        The largest band z-score (one field) or the largest band's chi-square quantile divided by its
+        degrees of freedom, square-rooted (several fields): a per-band size of the discrepancy.
     n_samples : int
     verdict : str
         ``"agrees"`` when ``p_value >= alpha``, else ``"disagrees"``.
@@ -67,8 +82,8 @@ class Comparison:
 
 
 def compare_with_prediction(estimate: ModeCovarianceEstimate, predicted, *, band: int = 8,
-                            alpha: float = 1e-3) -> Comparison:
-    """Chi-square of z-scores of band-averaged mode variances against a prediction.
+                            alpha: float = SIGNIFICANCE) -> SpectralTest:
+    """Chi-square of band-averaged mode covariances against a prediction.
 
     The modes ``n = 1 .. Lw//2`` are used: ``n = 0`` carries the offset of the mean (the
     simulated mean differs from the saddle by O(1/N)), and ``n > Lw/2`` repeat the modes
@@ -78,7 +93,15 @@ def compare_with_prediction(estimate: ModeCovarianceEstimate, predicted, *, band
     distributed, and its sample standard error is correlated with its mean, which inflates the
     chi-square by several per cent; band averages are close to Gaussian, so the sum of squared
     z-scores follows the chi-square law with one degree of freedom a band (checked in the tests).
-    For several fields, the real parts of the diagonal entries are compared.
+
+    For k fields the whole k x k periodogram is compared: per band, the ``k**2`` real numbers of the
+    band-averaged Hermitian matrix (diagonal, real and imaginary parts above it) of each sample form
+    one vector, and Hotelling's T^2 tests their mean against the prediction with the covariance
+    estimated from the samples (fields correlated with one another are thus not counted twice).
+    The band's exact F p-value is turned into the chi-square quantile with ``k**2`` degrees of
+    freedom and the quantiles are summed over the bands, which are independent: the total follows
+    the chi-square law with ``k**2`` degrees of freedom a band (its p-values are uniform under the
+    null for strongly correlated fields, checked in the tests).
 
     Examples
     --------
@@ -95,26 +118,184 @@ def compare_with_prediction(estimate: ModeCovarianceEstimate, predicted, *, band
     modes = slice(1, estimate.window_length // 2 + 1)
     samples = estimate.periodograms[:, modes]
     predicted = np.asarray(predicted)[modes]
-    if samples.ndim == 4:
-        diagonal = np.arange(samples.shape[-1])
-        samples = samples[:, :, diagonal, diagonal].real
-        predicted = predicted[:, diagonal, diagonal].real
     bands = samples.shape[1] // band
     if bands < 1:
         raise ValueError(f"band={band} is wider than the {samples.shape[1]} modes available")
     shape = (bands, band) + samples.shape[2:]
     averaged = samples[:, : bands * band].reshape((samples.shape[0],) + shape).mean(axis=2)
     expected = predicted[: bands * band].reshape(shape).mean(axis=1)
+    if samples.ndim == 4:
+        return _matrix_spectral_test(averaged, expected, estimate.n_samples, band, alpha)
     error = averaged.std(axis=0, ddof=1) / np.sqrt(samples.shape[0])
     z = ((averaged.mean(axis=0) - expected) / error).ravel()
-    chi_square = float(np.sum(z**2))
-    p_value = float(stats.chi2.sf(chi_square, z.size))
-    return Comparison(
+    test = z_chi_square(z)
+    return SpectralTest(
         statistic=f"chi-square of z-scores (bands of {band} modes)",
-        value=chi_square,
-        dof=int(z.size),
-        p_value=p_value,
+        value=test.value,
+        dof=test.dof,
+        p_value=test.p_value,
         max_abs_z=float(np.max(np.abs(z))),
         n_samples=estimate.n_samples,
+        verdict="agrees" if test.p_value >= alpha else "disagrees",
+    )
+
+
+def _hermitian_coordinates(matrices: np.ndarray) -> np.ndarray:
+    """The ``k**2`` real coordinates of Hermitian matrices (last two axes): diagonal, then Re and Im above it."""
+    k = matrices.shape[-1]
+    upper = np.triu_indices(k, 1)
+    diagonal = np.arange(k)
+    return np.concatenate([matrices[..., diagonal, diagonal].real, matrices[..., upper[0], upper[1]].real,
+                           matrices[..., upper[0], upper[1]].imag], axis=-1)
+
+
+def _matrix_spectral_test(averaged, expected, n_samples, band, alpha) -> SpectralTest:
+    samples = _hermitian_coordinates(averaged)  # (M, bands, k^2)
+    targets = _hermitian_coordinates(expected)  # (bands, k^2)
+    dimension = samples.shape[-1]
+    if n_samples <= dimension:
+        raise ValueError(f"a spectral test of {averaged.shape[-1]} fields needs more than {dimension} samples; "
+                         f"got {n_samples}")
+    p_values = np.array([hotelling(samples[:, b], targets[b]).p_value for b in range(samples.shape[1])])
+    quantiles = stats.chi2.isf(np.clip(p_values, 1e-300, 1.0), dimension)
+    value = float(np.sum(quantiles))
+    dof = int(dimension * p_values.size)
+    p_value = float(stats.chi2.sf(value, dof))
+    return SpectralTest(
+        statistic=f"band-wise Hotelling T^2 over the full {averaged.shape[-1]}x{averaged.shape[-1]} periodogram "
+                  f"(bands of {band} modes), as chi-square quantiles",
+        value=value,
+        dof=dof,
+        p_value=p_value,
+        max_abs_z=float(np.sqrt(np.max(quantiles) / dimension)),
+        n_samples=n_samples,
         verdict="agrees" if p_value >= alpha else "disagrees",
     )
+
+
+@dataclass(frozen=True)
+class ChiSquareTest:
+    """A chi-square statistic with its degrees of freedom and upper-tail p-value."""
+
+    value: float
+    dof: int
+    p_value: float
+
+
+def z_chi_square(z_scores) -> ChiSquareTest:
+    """The sum of squared independent z-scores against the chi-square law with one degree of freedom each.
+
+    Examples
+    --------
+    >>> test = z_chi_square([1.0, -2.0, 0.5])
+    >>> test.value, test.dof, round(test.p_value, 4)
+    (5.25, 3, 0.1544)
+    """
+    z = np.ravel(np.asarray(z_scores, dtype=float))
+    if z.size == 0 or not np.all(np.isfinite(z)):
+        raise ValueError(f"z_scores must be a non-empty array of finite numbers; got {z_scores!r}")
+    value = float(np.sum(z**2))
+    return ChiSquareTest(value, int(z.size), float(stats.chi2.sf(value, z.size)))
+
+
+def combined_chi_square(tests) -> ChiSquareTest:
+    """Independent chi-square statistics added up, with their degrees of freedom.
+
+    ``tests`` are objects with ``value`` and ``dof`` (:class:`ChiSquareTest`, :class:`SpectralTest`).
+
+    Examples
+    --------
+    >>> combined_chi_square([z_chi_square([1.0]), z_chi_square([2.0, 0.0])]).value
+    5.0
+    """
+    tests = list(tests)
+    if not tests:
+        raise ValueError("combined_chi_square needs at least one test")
+    value = float(sum(test.value for test in tests))
+    dof = int(sum(test.dof for test in tests))
+    return ChiSquareTest(value, dof, float(stats.chi2.sf(value, dof)))
+
+
+def bonferroni(p_values) -> float:
+    """The smallest of ``m`` p-values, multiplied by ``m`` (capped at 1): a family-wise p-value.
+
+    Examples
+    --------
+    >>> bonferroni([0.2, 0.01, 0.5])
+    0.03
+    """
+    p = np.ravel(np.asarray(p_values, dtype=float))
+    if p.size == 0 or np.any((p < 0) | (p > 1)) or not np.all(np.isfinite(p)):
+        raise ValueError(f"p_values must be a non-empty array of numbers in [0, 1]; got {p_values!r}")
+    return float(min(1.0, p.min() * p.size))
+
+
+@dataclass(frozen=True)
+class HotellingTest:
+    r"""Hotelling's one-sample T^2 test of a mean vector.
+
+    Attributes
+    ----------
+    t_squared : float
+    p_value : float
+        From the exact law :math:`T^2 (n-p)/(p(n-1)) \sim F(p, n-p)` for Gaussian samples.
+    dimension, n_samples : int
+    """
+
+    t_squared: float
+    p_value: float
+    dimension: int
+    n_samples: int
+
+
+def hotelling(samples, expected) -> HotellingTest:
+    r"""Hotelling's T^2 of the mean of ``samples`` (shape ``(n, p)``) against ``expected`` (shape ``(p,)``).
+
+    .. math:: T^2 = n\, (\bar x - \mu)^T S^{-1} (\bar x - \mu),
+
+    with S the sample covariance; correlated coordinates are weighed by S, not counted as independent.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(3)
+    >>> correlated = g.multivariate_normal([0, 0], [[1, 0.9], [0.9, 1]], size=400)
+    >>> hotelling(correlated, [0, 0]).p_value > 1e-3
+    True
+    >>> hotelling(correlated, [0.2, -0.2]).p_value < 1e-3
+    True
+    """
+    x = np.asarray(samples, dtype=float)
+    mu = np.asarray(expected, dtype=float)
+    if x.ndim != 2 or mu.shape != (x.shape[1],):
+        raise ValueError(f"samples must have shape (n, p) and expected shape (p,); got {x.shape} and {mu.shape}")
+    n, p = x.shape
+    if n <= p:
+        raise ValueError(f"Hotelling's test of {p} coordinates needs more than {p} samples; got {n}")
+    difference = x.mean(axis=0) - mu
+    covariance = np.cov(x, rowvar=False).reshape(p, p) / n
+    t2 = float(difference @ np.linalg.solve(covariance, difference))
+    f = t2 * (n - p) / (p * (n - 1))
+    return HotellingTest(t2, float(stats.f.sf(f, p, n - p)), p, n)
+
+
+def check_stream(seed: int, name: str) -> np.random.Generator:
+    """The random stream of the check called ``name`` under the audit seed ``seed``.
+
+    The stream is ``SeedSequence(seed, spawn_key=(h,))`` with ``h`` a stable hash of the name (the
+    child ``h`` of ``SeedSequence(seed)``), so each check draws its own numbers whatever else runs
+    before it, and a run is reproduced from the seed alone.
+
+    Examples
+    --------
+    >>> a = check_stream(2017, "linear saddle").standard_normal()
+    >>> b = check_stream(2017, "linear saddle").standard_normal()
+    >>> c = check_stream(2017, "linear mode covariance").standard_normal()
+    >>> a == b, a == c
+    (True, False)
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"a check's stream is keyed by its name, a non-empty string; got {name!r}")
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little")
+    return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(key,)))

@@ -50,6 +50,7 @@ from nnfield.numeric.dyson import (
     sample_block_matrix,
 )
 from nnfield.numeric.evidence import Check, Evidence
+from nnfield.numeric.statistics import SIGNIFICANCE, bonferroni
 from nnfield.numeric.relu_networks import (
     ACTIVATIONS,
     LOSSES,
@@ -69,7 +70,7 @@ from nnfield.numeric.relu_networks import (
 __all__ = ["ALPHA", "CircuitSums", "DATA", "EXACT", "checks", "circuit_sums"]
 
 #: Significance level of every verdict that rests on a sampling tolerance.
-ALPHA = 1e-3
+ALPHA = SIGNIFICANCE
 #: Relative size below which an exactly computed quantity counts as zero (rounding).
 EXACT = 1e-10
 #: The synthetic task: two Gaussian clouds in n_0 = 8 dimensions, m = 32 examples.
@@ -255,7 +256,7 @@ def path_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
     samples = _sample_paths(rng, networks)
     p_values = {name: _symmetry_p_value(values) for name, values in samples.items()}
     symmetric = ("psi", "without W1", "without W1, W2")
-    corrected = min(1.0, min(p_values[name] for name in symmetric) * len(symmetric))
+    corrected = bonferroni([p_values[name] for name in symmetric])
     nonzero = int(np.count_nonzero(samples["psi"]))
     figures.plot_path_symmetry(figures_folder / "li2019_path_symmetry.png", samples, p_values)
     biased = {name: float(np.mean(samples[name][samples[name] != 0]) / np.std(samples[name][samples[name] != 0]))
@@ -298,7 +299,7 @@ def tanh_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
     below = x[picks, i0] * w1[picks, i1, i0] * w2[picks, i2, i1] * soft
     samples = {"output T": outputs, "soft-gated path": below * w3[picks, i2], "path without W_L": below}
     p_values = {name: _symmetry_p_value(values) for name, values in samples.items()}
-    corrected = min(1.0, min(p_values.values()) * len(p_values))
+    corrected = bonferroni(list(p_values.values()))
     ok = corrected >= ALPHA
     return Evidence(
         claims=(OUTPUT_SYMMETRY_TANH,),
@@ -519,7 +520,7 @@ def dyson_against_samples(rng, figures_folder: Path, progress: bool) -> Evidence
         p_values.append(comparison.p_value)
         asymmetries[name] = density.asymmetry()
         panels.append((name, profile, density, eigenvalues, comparison))
-    corrected = min(1.0, min(p_values) * len(p_values))
+    corrected = bonferroni(p_values)
     centred = [value for (name, profile, *_), value in zip(panels, asymmetries.values()) if profile.is_centred]
     shifted = [value for (name, profile, *_), value in zip(panels, asymmetries.values()) if not profile.is_centred]
     ok = corrected >= ALPHA and max(centred) < 1e-6 and min(shifted) > 1e-3

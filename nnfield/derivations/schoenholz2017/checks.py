@@ -29,12 +29,12 @@ from nnfield.derivations.schoenholz2017.linear import linear_ring
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.samplers import dense_network_norms, exact_network_norms, linear_norm_chain
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
-from nnfield.numeric.statistics import compare_with_prediction, two_sample_test
+from nnfield.numeric.statistics import SIGNIFICANCE, bonferroni, combined_chi_square, compare_with_prediction, two_sample_test, z_chi_square
 
 __all__ = ["checks", "FIGURE3", "FIGURE4", "ALPHA"]
 
 #: Significance level of every verdict: a check disagrees when p < ALPHA.
-ALPHA = 1e-3
+ALPHA = SIGNIFICANCE
 #: The paper's Fig. 3 and Fig. 4 set-ups (Sec. 5, App. 8.3).
 FIGURE3 = dict(sigma_w2=tuple(np.round(np.linspace(0.05, 0.95, 10), 2)), sigma_b2=0.01, N=200, L=1024, M=200)
 FIGURE4 = dict(sigma_w2=(0.02, 0.18, 0.34, 0.5, 0.66, 0.82, 0.98), sigma_b2=0.01, N=200, L=1024, M=200)
@@ -61,8 +61,8 @@ def saddle_norm(rng, figures: Path, progress: bool) -> Evidence:
     r_star = np.array([derivation.predict(sigma_w2=v, sigma_b2=setup["sigma_b2"], N=setup["N"]).r_star
                        for v in values])
     z = (mean_square - r_star**2) / error
-    chi_square = float((z**2).sum())
-    p_value = float(stats.chi2.sf(chi_square, len(z)))
+    test = z_chi_square(z)
+    chi_square, p_value = test.value, test.p_value
     plot_saddle_norm(figures / "fig3_saddle_norm.png", values, r_star, bulk, setup)
     return Evidence(
         claims=("13",),
@@ -86,17 +86,17 @@ def mode_covariance(rng, figures: Path, progress: bool) -> Evidence:
     values = np.array(setup["sigma_w2"])
     norms = linear_norm_chain(values, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], rng=rng)
     window = setup["L"] - TRANSIENT
-    chi_square, dof, worst, curves = 0.0, 0, [], []
+    tests, worst, curves = [], [], []
     for value, sample in zip(values, norms):
         prediction = derivation.predict(sigma_w2=float(value), sigma_b2=setup["sigma_b2"], N=setup["N"])
         estimate = mode_covariance_estimate(bulk_window(sample, TRANSIENT) - prediction.r_star)
         expected = windowed_prediction(prediction.mode_covariance, window)
         comparison = compare_with_prediction(estimate, expected, band=BAND, alpha=ALPHA)
-        chi_square += comparison.value
-        dof += comparison.dof
+        tests.append(comparison)
         worst.append((comparison.p_value, float(value)))
         curves.append((float(value), estimate, prediction.mode_covariance(estimate.q)))
-    p_value = float(stats.chi2.sf(chi_square, dof))
+    total = combined_chi_square(tests)
+    chi_square, dof, p_value = total.value, total.dof, total.p_value
     plot_mode_variance(figures / "fig4_mode_variance.png", curves, setup)
     lowest = min(worst)
     return Evidence(
@@ -176,7 +176,7 @@ def laplace_quadrature(rng, figures: Path, progress: bool) -> Evidence:
 def agreement_evidence(results, statistic: str, sample_sizes: dict, detail: str) -> Evidence:
     """Evidence that samplers agree: the smallest two-sample p-value, Bonferroni-corrected over the tests."""
     p_value = min(result.p_value for result in results)
-    corrected = min(1.0, p_value * len(results))
+    corrected = bonferroni([result.p_value for result in results])
     return Evidence(claims=(), verdict=_verdict(corrected), statistic=statistic, value=p_value, p_value=corrected,
                     sample_sizes=sample_sizes, detail=f"{detail} Bonferroni-corrected over {len(results)} comparisons.")
 
