@@ -160,6 +160,14 @@ def lattice_model(energy, fields, site) -> LatticeModel:
             f"{fields[0]}[{site} - 1]"
         )
 
+    labels = {str(field.label) for field in fields}
+    clashes = sorted(str(symbol) for symbol in outside.free_symbols if str(symbol) in labels)
+    if clashes:
+        raise ValueError(
+            f"the parameter(s) {', '.join(clashes)} share their name with a field; the uniform value of a field is "
+            f"written with the field's name, so the two would be confused: rename the parameter (e.g. "
+            f"{clashes[0]}_0) or the field"
+        )
     uniform = tuple(
         sp.Symbol(str(field.label), **_assumptions(field)) for field in fields
     )
