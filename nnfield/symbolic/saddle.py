@@ -270,8 +270,11 @@ def _algebraic_numerator(equation: sp.Eq) -> sp.Expr:
     expanded = sp.expand(equation.lhs - equation.rhs)
     logarithmic = [term for term in sp.Add.make_args(expanded) if term.has(sp.log)]
     rational = sp.cancel(sp.Add(*(term for term in sp.Add.make_args(expanded) if not term.has(sp.log))))
-    algebraic = algebraic_form(sp.Eq(sp.Add(*logarithmic) + rational, 0))
-    return sp.numer(sp.together(algebraic.lhs - algebraic.rhs))
+    combined = sp.Add(*logarithmic) + rational
+    if logarithmic:
+        algebraic = algebraic_form(sp.Eq(combined, 0, evaluate=False))
+        combined = algebraic.lhs - algebraic.rhs
+    return sp.numer(sp.together(combined))
 
 
 def _without_roots(expression: sp.Expr) -> sp.Expr:
