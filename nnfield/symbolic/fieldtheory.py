@@ -153,7 +153,9 @@ def vacuum_manifold(potential: sp.Expr, values) -> VacuumManifold:
     gradient = [sp.diff(potential, v) for v in values]
     points = tuple(sp.solve(gradient, values, dict=True))
     hessian = sp.hessian(potential, values)
-    minima = tuple(p for p in points if not _provably_not_minimum(hessian.subs(p)))
+    at_points = [sp.ImmutableMatrix(hessian.subs(p)) for p in points]
+    decided = {matrix: _provably_not_minimum(matrix) for matrix in set(at_points)}  # mirror points share one
+    minima = tuple(p for p, matrix in zip(points, at_points) if not decided[matrix])
     return VacuumManifold(points, minima, radius_squared)
 
 

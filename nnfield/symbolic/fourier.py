@@ -208,7 +208,28 @@ def fourier_kernel(fluctuations: QuadraticFluctuations, q: sp.Symbol | None = No
         q = sp.Symbol("q", real=True)
     size = len(fluctuations.fluctuation_fields)
     total = sp.zeros(size, size)
-    for delta, block in fluctuations.blocks:  # the blocks are real: exp(-iq delta) = cos - i sin
-        total += block * (sp.cos(q * delta) - sp.I * sp.sin(q * delta))
-    entries = [sp.factor(sp.simplify(entry)) for entry in total]
+    for delta in sorted({abs(delta) for delta, _ in fluctuations.blocks}):
+        total += _pair_of_offsets(fluctuations.block(delta), fluctuations.block(-delta), q, delta)
+    entries = [sp.factor(entry) for entry in total]
     return FourierKernel(fluctuations, q, sp.ImmutableMatrix(size, size, entries))
+
+
+def _pair_of_offsets(forward, backward, q, delta) -> sp.Matrix:
+    """:math:`K_\delta e^{-iq\delta} + K_{-\delta} e^{iq\delta}` entry by entry, in its shortest form.
+
+    With :math:`s = (K_\delta + K_{-\delta})/2` and :math:`a = (K_\delta - K_{-\delta})/2` an entry is
+    :math:`2s\cos q\delta - 2ia\sin q\delta`; a coupling to one side only stays one exponential.
+    For ``delta = 0`` the block itself.
+    """
+    if delta == 0:
+        return sp.Matrix(forward)
+    entries = []
+    for ahead, behind in zip(forward, backward):
+        if behind == 0:
+            entries.append(ahead * sp.exp(-sp.I * q * delta))
+        elif ahead == 0:
+            entries.append(behind * sp.exp(sp.I * q * delta))
+        else:
+            even, odd = sp.cancel((ahead + behind) / 2), sp.cancel((ahead - behind) / 2)
+            entries.append(2 * even * sp.cos(q * delta) - 2 * sp.I * odd * sp.sin(q * delta))
+    return sp.Matrix(forward.shape[0], forward.shape[1], entries)

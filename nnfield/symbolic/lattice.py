@@ -198,9 +198,7 @@ def same_ring_energy(first, second, fields, site) -> bool:
     >>> same_ring_energy(x[l] * x[l - 1], x[l] * x[l - 2], [x], l)
     False
     """
-    remaining = ring_residual(first, second, fields, site)
-    labels = {field.label for field in fields}
-    return not any(term.base.label in labels for term in remaining.atoms(sp.Indexed))
+    return not _has_fields(ring_residual(first, second, fields, site), fields)
 
 
 def ring_residual(first, second, fields, site) -> sp.Expr:
@@ -220,8 +218,26 @@ def ring_residual(first, second, fields, site) -> sp.Expr:
     difference = sp.expand(first - second)
     canonical = sum((_shift_to_site(term, fields, site) for term in sp.Add.make_args(difference)),
                     sp.Integer(0))
+    quick = _cancelled(canonical)
+    if not _has_fields(quick, fields):  # equal energies: only a constant is left, simplify that alone
+        return sp.simplify(quick)
     remaining = sp.simplify(sp.expand_log(canonical, force=True))
     return sp.simplify(sp.powsimp(sp.expand(remaining), force=True))  # roots of real energies: positive radicands
+
+
+def _cancelled(expression: sp.Expr) -> sp.Expr:
+    """Logarithms split into logarithms of factors (as for positive arguments), the other terms over one denominator."""
+    split = sp.expand(sp.expand_log(sp.expand(expression), force=True))
+    logarithmic = [term for term in sp.Add.make_args(split) if term.has(sp.log)]
+    rational = [term for term in sp.Add.make_args(split) if not term.has(sp.log)]
+    logs = sp.expand(sp.expand_log(sp.Add(*logarithmic).replace(
+        sp.log, lambda argument: sp.log(sp.factor(argument))), force=True))
+    return logs + sp.cancel(sp.Add(*rational))
+
+
+def _has_fields(expression: sp.Expr, fields) -> bool:
+    labels = {field.label for field in fields}
+    return any(term.base.label in labels for term in expression.atoms(sp.Indexed))
 
 
 def _shift_to_site(term, fields, site):
