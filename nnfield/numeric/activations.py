@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -53,6 +54,7 @@ __all__ = [
     "TANH",
     "Activation",
     "GaussianAverage",
+    "InfiniteAverageError",
     "PairAverage",
     "activation",
 ]
@@ -70,9 +72,14 @@ q12 = sp.Symbol("q12", real=True)
 _correlation = sp.Symbol("s", real=True)
 
 _SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d sqrt(q) / 0.25) for a strip of half-width d
+_MAX_POINTS_1D = 200_001  # beyond this (q above about 7e6) one-input averages use adaptive quadrature
 _MAX_POINTS_2D = 1601  # per dimension: about 2.6 million evaluations, a few tens of milliseconds
 _PRICE_ORDERS = 6  # derivatives tried before the two-input average falls back to quadrature
 _KINKS = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.Piecewise, sp.sign, sp.DiracDelta)
+
+
+class InfiniteAverageError(ValueError):
+    """A Gaussian average that is infinite, or beyond the floating-point range."""
 
 
 def _stable(expression: sp.Expr, variable: sp.Symbol) -> Callable:
@@ -82,7 +89,7 @@ def _stable(expression: sp.Expr, variable: sp.Symbol) -> Callable:
     """
     regular = expression.replace(sp.DiracDelta, lambda *arguments: sp.S.Zero)
     fast = sp.lambdify(variable, regular, ["scipy", "numpy"])
-    precise = sp.lambdify(variable, regular, "mpmath")
+    precise = _precise(expression, variable)
 
     def evaluate(x):
         x = np.asarray(x, dtype=float)
@@ -124,7 +131,7 @@ class GaussianAverage:
             raise ValueError(f"the variance q must be finite and >= 0; got {variance}")
         result = np.vectorize(self._function, otypes=[float])(variance)
         if not np.all(np.isfinite(result)):
-            raise ValueError(f"E[{self.integrand}] is infinite (or beyond floating point) at q = {variance}")
+            raise InfiniteAverageError(f"E[{self.integrand}] is infinite (or beyond floating point) at q = {variance}")
         return float(result) if result.ndim == 0 else result
 
 
@@ -161,7 +168,7 @@ class PairAverage:
         b = np.clip(b, -bound, bound)
         result = np.asarray(self._function(a, b, c), dtype=float)
         if not np.all(np.isfinite(result)):
-            raise ValueError(f"E[({self.first})({self.second})] is infinite (or beyond floating point) "
+            raise InfiniteAverageError(f"E[({self.first})({self.second})] is infinite (or beyond floating point) "
                              f"at (q11, q12, q22) = ({variance_1}, {covariance}, {variance_2})")
         return float(result) if result.ndim == 0 else result
 
@@ -358,33 +365,40 @@ def _grid(spread: float, half_width: float) -> tuple[np.ndarray, np.ndarray]:
     return nodes, np.exp(-nodes * nodes / 2) * spacing / math.sqrt(2 * math.pi)
 
 
-def _half_width(function: Callable, scale: float, description: str) -> float:
-    """How far out the nodes must go for :math:`E[f(\\text{scale}\\, z)]`: 9.5, or more for fast-growing f.
+def _weighted_values(function: Callable, scale: float, spread: float, description: str):
+    """Nodes, weights and :math:`f(\\text{scale}\\, z)` on a trapezoid grid wide enough for the weighted integrand to decay.
 
-    Raises ``ValueError`` when the weighted integrand has not decayed by :math:`|z| = 60`.
+    The grid reaches :math:`|z| = 9.5`, or further for fast-growing f; an integrand that has not decayed
+    by :math:`|z| = 60` raises :class:`InfiniteAverageError`.
     """
     for half_width in (9.5, 15.0, 25.0, 40.0, 60.0):
-        ends = np.array([-half_width, half_width])
-        nodes, weights = _grid(1.0, half_width)
+        nodes, weights = _grid(spread, half_width)
+        values = function(scale * nodes)
         with np.errstate(all="ignore"):
-            tails = np.abs(function(scale * ends)) * np.exp(-ends * ends / 2)
-            bulk = np.nanmax(np.abs(function(scale * nodes)) * weights)
-        if np.all(np.isfinite(tails)) and np.all(tails <= 1e-17 * max(bulk, 1e-300)):
-            return half_width
-    raise ValueError(f"the Gaussian average of {description} is infinite at variance {scale**2}: "
-                     "the integrand does not decay")
+            weighted = np.abs(values * weights)
+        if np.all(np.isfinite(weighted)) and max(weighted[0], weighted[-1]) <= 1e-17 * max(weighted.max(), 1e-300):
+            return nodes, weights, values
+    raise InfiniteAverageError(f"the Gaussian average of {description} is infinite at variance {scale**2}: "
+                               "the integrand does not decay")
 
 
 def _trapezoid_1d(compiled: Callable, integrand: sp.Expr, variable: sp.Symbol, variance: float) -> float:
     scale = math.sqrt(variance)
-    nodes, weights = _grid(scale, _half_width(compiled, scale, str(integrand)))
-    return float(weights @ compiled(scale * nodes))
+    if 2 * 9.5 * scale / _SPACING > _MAX_POINTS_1D:
+        return _adaptive(compiled, integrand, variable, variance)
+    _, weights, values = _weighted_values(compiled, scale, scale, str(integrand))
+    return float(weights @ values)
+
+
+@functools.lru_cache(maxsize=256)
+def _precise(expression: sp.Expr, variable: sp.Symbol) -> Callable:
+    return sp.lambdify(variable, expression.replace(sp.DiracDelta, lambda *arguments: sp.S.Zero), "mpmath")
 
 
 def _adaptive(compiled: Callable, integrand: sp.Expr, variable: sp.Symbol, variance: float) -> float:
     scale = math.sqrt(variance)
-    _half_width(compiled, scale, str(integrand))  # refuses infinite averages
-    precise = sp.lambdify(variable, integrand.replace(sp.DiracDelta, lambda *arguments: sp.S.Zero), "mpmath")
+    _weighted_values(compiled, scale, 1.0, str(integrand))  # refuses infinite averages
+    precise = _precise(integrand, variable)
 
     def weighted(t):
         value = float(compiled(np.array(scale * t))) * math.exp(-t * t / 2)
@@ -392,8 +406,10 @@ def _adaptive(compiled: Callable, integrand: sp.Expr, variable: sp.Symbol, varia
             value = float(precise(mpmath.mpf(scale * t)) * mpmath.exp(-mpmath.mpf(t) ** 2 / 2))
         return value
 
-    total = sum(integrate.quad(weighted, lower, upper, epsabs=0.0, epsrel=1e-12, limit=200, points=None)[0]
-                for lower, upper in ((-np.inf, 0.0), (0.0, np.inf)))
+    with warnings.catch_warnings():  # far beyond the trapezoid's range (q > 7e6) a tolerance of 1e-12 may be missed
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        total = sum(integrate.quad(weighted, lower, upper, epsabs=0.0, epsrel=1e-12, limit=200)[0]
+                    for lower, upper in ((-np.inf, 0.0), (0.0, np.inf)))
     return total / math.sqrt(2 * math.pi)
 
 
@@ -510,8 +526,10 @@ def _trapezoid_2d(compiled, parts, variance_1, covariance, variance_2) -> float:
     scale_1, scale_2 = math.sqrt(variance_1), math.sqrt(variance_2)
     correlation = covariance / (scale_1 * scale_2) if scale_1 * scale_2 > 0 else 0.0
     correlation = min(1.0, max(-1.0, correlation))
-    half_width = max(_half_width(f, scale_1, str(parts[0])), _half_width(g, scale_2, str(parts[1])))
-    spread = min(max(scale_1, scale_2), _MAX_POINTS_2D * _SPACING / (2 * half_width))
+    spread = min(max(scale_1, scale_2), _MAX_POINTS_2D * _SPACING / (2 * 9.5))
+    half_width = max(_weighted_values(f, scale_1, spread, str(parts[0]))[0][-1],
+                     _weighted_values(g, scale_2, spread, str(parts[1]))[0][-1])
+    spread = min(spread, _MAX_POINTS_2D * _SPACING / (2 * half_width))
     nodes, weights = _grid(spread, half_width)
     first = f(scale_1 * nodes) * weights
     second = g(scale_2 * (correlation * nodes[:, None] + math.sqrt(1 - correlation**2) * nodes[None, :]))

@@ -24,7 +24,7 @@ import numbers
 import numpy as np
 from tqdm import tqdm
 
-from nnfield.numeric.parameters import positive_integer, positive_real
+from nnfield.numeric.parameters import non_negative_real, positive_integer, positive_real
 
 __all__ = [
     "as_generator",
@@ -82,7 +82,7 @@ def as_generator(rng) -> np.random.Generator:
 def _check(sigma_w2, sigma_b2, N, L, M):
     return (
         positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2"),
-        positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2"),
+        non_negative_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2; 0 for a network without biases"),
         positive_integer("N", N, "the width of each layer"),
         positive_integer("L", L, "the number of layers"),
         positive_integer("M", M, "the number of networks"),
