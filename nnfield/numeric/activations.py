@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
@@ -126,6 +127,14 @@ class GaussianAverage:
 
     def __call__(self, variance):
         """The average at ``variance`` (a number >= 0 or an array of them)."""
+        if isinstance(variance, numbers.Real):  # the fast path of root finding
+            value = float(variance)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"the variance q must be finite and >= 0; got {variance}")
+            result = self._function(value)
+            if not math.isfinite(result):
+                raise InfiniteAverageError(f"E[{self.integrand}] is infinite (or beyond floating point) at q = {variance}")
+            return result
         variance = np.asarray(variance, dtype=float)
         if np.any(variance < 0) or not np.all(np.isfinite(variance)):
             raise ValueError(f"the variance q must be finite and >= 0; got {variance}")
@@ -154,12 +163,22 @@ class PairAverage:
     method: str
     expression: sp.Expr | None
     _function: Callable = field(repr=False, compare=False)
+    _scalar: Callable = field(repr=False, compare=False)
 
     def __call__(self, variance_1, covariance, variance_2):
         """The average at ``(q11, q12, q22)``; numbers or broadcastable arrays, with ``q12^2 <= q11 q22``.
 
         A covariance beyond the Cauchy-Schwarz bound by rounding only (relative 1e-12) is clipped to it.
         """
+        if all(isinstance(value, numbers.Real) for value in (variance_1, covariance, variance_2)):
+            a, b, c = float(variance_1), float(covariance), float(variance_2)
+            bound = math.sqrt(a * c) if a >= 0 and c >= 0 else -1.0
+            if abs(b) <= bound * (1 + 1e-12) + 1e-300:
+                result = self._scalar(a, min(bound, max(-bound, b)), c)
+                if not math.isfinite(result):
+                    raise InfiniteAverageError(f"E[({self.first})({self.second})] is infinite (or beyond floating "
+                                               f"point) at (q11, q12, q22) = ({variance_1}, {covariance}, {variance_2})")
+                return result
         a, b, c = (np.asarray(value, dtype=float) for value in (variance_1, covariance, variance_2))
         bound = np.sqrt(a * c)
         if np.any(a < 0) or np.any(c < 0) or np.any(np.abs(b) > bound * (1 + 1e-12) + 1e-300):
@@ -277,7 +296,7 @@ class Activation:
         if pair.expression is None:
             return self.average(integrand)
         diagonal = sp.simplify(pair.expression.subs({q11: q, q22: q}).subs(q12, q))
-        function = sp.lambdify(q, diagonal, ["scipy", "numpy"])
+        function = sp.lambdify(q, diagonal, ["math", "mpmath"])
         return GaussianAverage(integrand, CLOSED_FORM_PRICE, diagonal, lambda value: float(function(value)))
 
 
@@ -317,7 +336,7 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
 def _one_input_average(integrand: sp.Expr, variable: sp.Symbol) -> GaussianAverage:
     closed = _closed_one_input(integrand, variable)
     if closed is not None:
-        function = sp.lambdify(q, closed, ["scipy", "numpy"])
+        function = sp.lambdify(q, closed, ["math", "mpmath"])
         return GaussianAverage(integrand, CLOSED_FORM, closed, lambda value: float(function(value)))
     compiled = _stable(integrand, variable)
     if integrand.has(*_KINKS):
@@ -431,11 +450,17 @@ def _two_input_average(first: sp.Expr, second: sp.Expr, variable: sp.Symbol) -> 
                 correlation = np.clip(np.where(scale > 0, b / np.where(scale > 0, scale, 1.0), 0.0), -1.0, 1.0)
                 return np.broadcast_to(function(a, c, correlation), np.broadcast(a, b, c).shape)
 
+        scalar = sp.lambdify((q11, q22, _correlation), closed, ["math", "mpmath"])
+
+        def evaluate_scalar(a, b, c):
+            scale = math.sqrt(a * c)
+            return float(scalar(a, c, min(1.0, max(-1.0, b / scale)) if scale > 0 else 0.0))
+
         expression = sp.simplify(closed.subs(_correlation, q12 / sp.sqrt(q11 * q22)))
-        return PairAverage(first, second, CLOSED_FORM_PRICE, expression, evaluate)
+        return PairAverage(first, second, CLOSED_FORM_PRICE, expression, evaluate, evaluate_scalar)
     compiled = (_stable(first, variable), _stable(second, variable))
-    return PairAverage(first, second, TRAPEZOID, None,
-                       np.vectorize(functools.partial(_trapezoid_2d, compiled, (first, second)), otypes=[float]))
+    quadrature = functools.partial(_trapezoid_2d, compiled, (first, second))
+    return PairAverage(first, second, TRAPEZOID, None, np.vectorize(quadrature, otypes=[float]), quadrature)
 
 
 def _closed_two_input(first: sp.Expr, second: sp.Expr, variable: sp.Symbol) -> sp.Expr | None:

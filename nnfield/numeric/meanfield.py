@@ -235,7 +235,19 @@ class MeanField:
         >>> ordered.c_star(), round(chaotic.c_star(), 6), round(chaotic.chi_c(), 6)
         (1.0, 0.191402, 0.857354)
         """
+        return _stable_correlation(self, self._variance(q))
+
+    def chi_c(self, q=None) -> float:
+        """:math:`\\chi_c = \\sigma_w^2 E[\\phi'(u)\\phi'(v)]` at :math:`c^*`, the slope of the correlation map there."""
         q = self._variance(q)
+        return self._correlation_slope(_stable_correlation(self, q), q)
+
+    def correlation_depth_scale(self, q=None) -> float:
+        """:math:`\\xi_c = -1/\\ln \\chi_c`, the depth over which correlations approach :math:`c^*` (infinite at criticality)."""
+        slope = self.chi_c(q)
+        return math.inf if slope >= 1 else float(-1 / math.log(slope))
+
+    def _stable_correlation(self, q: float) -> float:
         if self._correlation_slope(1.0, q) <= 1:
             return 1.0
         kernel, scale = self.activation.kernel, self.sigma_w2 / self.variance_map(q)
@@ -252,16 +264,6 @@ class MeanField:
         if excess(0.0) >= 0:  # c'(0) = 0: an odd activation without bias, c* = 0
             return 0.0
         return float(optimize.brentq(excess, 0.0, 1 - gap, xtol=1e-15, rtol=8.9e-16))
-
-    def chi_c(self, q=None) -> float:
-        """:math:`\\chi_c = \\sigma_w^2 E[\\phi'(u)\\phi'(v)]` at :math:`c^*`, the slope of the correlation map there."""
-        q = self._variance(q)
-        return self._correlation_slope(self.c_star(q), q)
-
-    def correlation_depth_scale(self, q=None) -> float:
-        """:math:`\\xi_c = -1/\\ln \\chi_c`, the depth over which correlations approach :math:`c^*` (infinite at criticality)."""
-        slope = self.chi_c(q)
-        return math.inf if slope >= 1 else float(-1 / math.log(slope))
 
     def tangent_kernel(self, first_layer, layers: int) -> TangentKernel:
         """The kernel :math:`K^l` and the neural tangent kernel :math:`\\Theta^l` of layers 0 .. layers-1.
@@ -310,6 +312,12 @@ class MeanField:
         if single:
             return TangentKernel(kernels[:, 0, 0], tangents[:, 0, 0])
         return TangentKernel(kernels, tangents)
+
+
+@functools.lru_cache(maxsize=1024)
+def _stable_correlation(field: MeanField, q: float) -> float:
+    """c* of ``field`` at variance q, kept: chi_c and xi_c need it again."""
+    return field._stable_correlation(q)
 
 
 def _as_activation(chosen, variable) -> Activation:
@@ -367,6 +375,9 @@ def critical_sigma_w2(activation, variable: sp.Symbol | None = None, *, sigma_b2
     chosen = _as_activation(activation, variable)
     sigma_b2 = non_negative_real("sigma_b2", sigma_b2, "the bias variance")
     largest = positive_real("largest", largest, "the largest weight variance searched")
+    direct = _critical_through_variance(chosen, sigma_b2, largest)
+    if direct is not None:
+        return direct
 
     def excess(sigma_w2):
         field = MeanField(chosen, float(sigma_w2), sigma_b2)
@@ -384,3 +395,33 @@ def critical_sigma_w2(activation, variable: sp.Symbol | None = None, *, sigma_b2
                              f"{chosen.name} network stays ordered (pass a larger `largest` to search further)")
         lower, upper = upper, min(2 * upper, largest)
     return float(optimize.brentq(excess, lower, upper, xtol=1e-13, rtol=1e-13))
+
+
+def _critical_through_variance(chosen: Activation, sigma_b2: float, largest: float) -> float | None:
+    """The critical point as one root in q, or None when that route does not apply.
+
+    On the line, :math:`\\sigma_w^2 = 1/E[\\phi'^2](q^*)`; putting this into the fixed-point condition
+    leaves :math:`E[\\phi^2](q)/E[\\phi'^2](q) + \\sigma_b^2 - q = 0`, positive for :math:`q \\le \\sigma_b^2`.
+    The root is accepted only if the map at that :math:`\\sigma_w^2` reaches the same :math:`q^*`; the
+    ReLU (no root: the ratio is q) and maps without bias (a root at q = 0) go the general way.
+    """
+    second, slope = chosen.second_moment, chosen.slope_moment
+    if sigma_b2 == 0:
+        return None
+    gap = lambda value: second(value) / slope(value) + sigma_b2 - value  # noqa: E731
+    previous = point = sigma_b2
+    try:
+        while gap(point) >= 0:
+            previous, point = point, 2 * point
+            if point > _LARGEST_VARIANCE:
+                return None
+        variance = optimize.brentq(gap, previous, point, xtol=1e-300, rtol=8.9e-16)
+        sigma_w2 = 1 / slope(variance)
+    except (InfiniteAverageError, ZeroDivisionError):
+        return None
+    if not 0 < sigma_w2 <= largest:
+        return None
+    field = MeanField(chosen, float(sigma_w2), sigma_b2)
+    if field._solution[0] != "fixed" or abs(field._solution[1] - variance) > 1e-8 * variance:
+        return None
+    return float(sigma_w2)

@@ -307,6 +307,13 @@ def test_critical_line():
         assert critical_sigma_w2(ERF, sigma_b2=sigma_b2) == pytest.approx(on_line(q), rel=1e-10)
         assert mean_field(ERF, sigma_w2=on_line(q), sigma_b2=sigma_b2).chi_1() == pytest.approx(1.0, rel=1e-10)
     assert critical_sigma_w2(sp.tanh(z), z, sigma_b2=0.0) == pytest.approx(1.0, rel=1e-6)
+    # tanh with bias: at the returned sigma_w2, chi_1 = 1 by scipy's quadrature at scipy's fixed point.
+    sigma_w2 = critical_sigma_w2(TANH, sigma_b2=0.05)
+    reference = adaptive_map(math.tanh, sigma_w2, 0.05)
+    q_star = optimize.brentq(lambda q: reference(q) - q, 1e-3, 10, xtol=1e-14)
+    chi_1 = sigma_w2 * integrate.quad(lambda t: (1 - math.tanh(math.sqrt(q_star) * t) ** 2) ** 2 * math.exp(-t * t / 2),
+                                      -np.inf, np.inf)[0] / math.sqrt(2 * math.pi)
+    assert chi_1 == pytest.approx(1.0, rel=1e-8)
     with pytest.raises(ValueError, match="stays ordered"):
         critical_sigma_w2(TANH, sigma_b2=0.05, largest=1.5)
 
