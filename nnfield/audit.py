@@ -95,6 +95,8 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None)
             "residual_latex": sp.latex(claim.comparison.residual),
         },
         "note": claim.note,
+        "differences": [difference.to_json() for difference in claim.differences],
+        "difference_note": claim.difference_note(),
         "simulation": evidence.to_json() if evidence is not None else None,
     }
 

@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
+from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.lattice import ring_residual, same_ring_energy
 
 __all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "Step", "Derivation", "STATUSES"]
@@ -321,6 +322,23 @@ class Claim:
     @property
     def printed_latex(self) -> str:
         return sp.latex(self.printed)
+
+    @property
+    def differences(self) -> tuple:
+        """What differs between the printed and derived forms, term by term (empty when they agree).
+
+        See :func:`~nnfield.symbolic.differences.term_differences`; a statement (or a comparison of
+        relations or sets) differs as a whole.
+        """
+        if self.comparison.equal is True:
+            return ()
+        if self.statement or self.comparison.method in ("relation", "set", "statement"):
+            return (Difference(None, self.printed, self.derived),)
+        return term_differences(self.printed, self.derived)
+
+    def difference_note(self) -> str:
+        """One sentence per difference, generated from :attr:`differences` (empty when they agree)."""
+        return "; ".join(difference.sentence() for difference in self.differences)
 
     @property
     def derived_latex(self) -> str:

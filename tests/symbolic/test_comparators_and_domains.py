@@ -106,3 +106,18 @@ def test_decay_lengths_of_a_next_nearest_neighbour_chain():
     measured = sorted(float(sp.re(sp.N(length.subs(values)))) for length in lengths
                       if sp.N(length.subs(values)).is_real and float(sp.N(length.subs(values))) > 0)
     assert measured == pytest.approx(expected, rel=1e-12)
+
+
+def test_differences_are_listed_term_by_term_and_matched_along_the_ring():
+    from nnfield.symbolic.differences import term_differences
+
+    u = sp.IndexedBase("u", real=True)
+    s2 = sp.Symbol("s2", positive=True)
+    printed = (1 + s2) * u[l] ** 2 / 2 + 3 * u[l] * x[l] - s2 * u[l - 1] * x[l]
+    derived = (1 + s2) * u[l] ** 2 / 2 + 6 * u[l] * x[l] - s2 * u[l] * x[l + 1]  # same last term, one site on
+    (difference,) = term_differences(printed, derived)
+    assert difference.term == u[l] * x[l] and (difference.printed, difference.derived) == (3, 6)
+    assert difference.to_json() == {"term": sp.latex(u[l] * x[l]), "printed": "3", "derived": "6"}
+    matrix = term_differences(sp.Matrix([[1, s2 / 2], [s2 / 2, 3]]), sp.Matrix([[1, s2 / 2], [s2 / 2, 6]]))
+    assert [(d.entry, d.printed, d.derived) for d in matrix] == [((2, 2), 3, 6)]
+    assert term_differences(printed, printed) == ()
