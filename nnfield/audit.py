@@ -164,11 +164,12 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
                 checks = entry.checks()
                 for check in tqdm(checks, desc=f"audit {entry.id}", disable=not progress, unit="check"):
                     result = check.run(check_stream(seed, f"{entry.id}: {check.name}"), figures, progress)
-                    if check.claims:
-                        for label in check.claims:
-                            evidence[label] = result
-                    else:
-                        validations.append({"paper": entry.id, "name": check.name, **result.to_json()})
+                    for item in (result if isinstance(result, tuple) else (result,)):
+                        if item.claims:
+                            for label in item.claims:
+                                evidence[label] = item
+                        else:
+                            validations.append({"paper": entry.id, "name": check.name, **item.to_json()})
             for derive in entry.derivations:
                 derivation = derive()
                 for claim in derivation.claims:

@@ -74,6 +74,10 @@ def test_full_audit_with_simulation(tmp_path):
     for label in ("21", "90", "22", "23"):  # the halved k row of the ReLU kernel
         assert schoenholz[label]["status"] == "erratum", label
     assert schoenholz["94"]["status"] == "reproduced"
+    for label in ("9 (units)", "10"):  # judged on a network (an open chain), decided by two-layer networks
+        assert schoenholz[label]["status"] == "erratum", label
+        assert schoenholz[label]["simulation"]["supports_derived"] is True, label
+        assert schoenholz[label]["differences"], label
     for label in ("13", "14", "15", "17", "20", "94"):
         simulation = schoenholz[label]["simulation"]
         assert simulation["verdict"] == "agrees", (label, simulation)

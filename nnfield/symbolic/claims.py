@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 import numpy as np
 import sympy as sp
@@ -334,7 +335,10 @@ class Claim:
             return ()
         if self.statement or self.comparison.method in ("relation", "set", "statement"):
             return (Difference(None, self.printed, self.derived),)
-        return term_differences(self.printed, self.derived)
+        found = term_differences(self.printed, self.derived)
+        if self.comparison.method == "constant":  # compared up to an additive constant: that term does not count
+            found = tuple(difference for difference in found if difference.term != 1)
+        return found
 
     def difference_note(self) -> str:
         """One sentence per difference, generated from :attr:`differences` (empty when they agree)."""
@@ -423,6 +427,22 @@ class Derivation:
     claims : tuple of Claim
     predictor : callable
         ``predictor(**parameters)`` returns the numeric predictions (see :meth:`predict`).
+    results : mapping of str to object
+        The engine's results by name (``model``, ``saddle``, ``fluctuations``, ``kernel``, ``eft``, ...;
+        the paper module documents which), read as attributes: ``ring.saddle``, ``ring.kernel``. Steps
+        and claims are views of these; nothing needs to find a result by a step's title or position.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a = sp.Symbol("a")
+    >>> derivation = Derivation("p", "a toy", (Step("square", a**2),), (), predictor=dict, results={"square": a**2})
+    >>> derivation.square
+    a**2
+    >>> derivation.kernel
+    Traceback (most recent call last):
+    ...
+    AttributeError: the derivation 'a toy' has no result 'kernel'; its named results are: square
     """
 
     paper: str
@@ -430,6 +450,19 @@ class Derivation:
     steps: tuple[Step, ...]
     claims: tuple[Claim, ...]
     predictor: Callable = field(repr=False, compare=False)
+    results: Mapping[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "results", MappingProxyType(dict(self.results)))
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name == "results":
+            raise AttributeError(name)
+        results = self.__dict__.get("results", {})
+        if name in results:
+            return results[name]
+        raise AttributeError(f"the derivation {self.title!r} has no result {name!r}; its named results are: "
+                             f"{', '.join(results) or 'none'}")
 
     def predict(self, **parameters):
         """Numeric predictions at the given parameters (the paper module documents which)."""

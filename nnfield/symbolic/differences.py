@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["Difference", "term_differences"]
+__all__ = ["Difference", "term_differences", "collected_form"]
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,35 @@ def _scalar_differences(printed, derived, variables) -> tuple[Difference, ...]:
         if sp.simplify(printed - derived) == 0:
             return ()
         return (Difference(None, printed, derived),)
-    first, second = _coefficients(printed, generators), _coefficients(derived, generators)
+    first = _coefficients(collected_form(printed), generators)
+    second = _coefficients(collected_form(derived), generators)
     found = []
     for term in sorted(set(first) | set(second), key=sp.default_sort_key):
         a, b = first.get(term, sp.Integer(0)), second.get(term, sp.Integer(0))
         if sp.simplify(a - b) != 0:
             found.append(Difference(term, sp.factor(a), sp.factor(b)))
     return tuple(found)
+
+
+def collected_form(expression: sp.Expr) -> sp.Expr:
+    """``expression`` with logarithms expanded and each monomial of fields and logarithms given one coefficient.
+
+    Logarithms are expanded only where SymPy can prove the identity from the symbols' assumptions.
+
+    Examples
+    --------
+    >>> a, b = sp.symbols("a b", positive=True)
+    >>> x = sp.IndexedBase("x", positive=True)
+    >>> collected_form(-(a + b) * (sp.log(2 * (a + b)) - x[1]) / (2 * (a + b))) == x[1]/2 - sp.log(2)/2 - sp.log(a + b)/2
+    True
+    """
+    factored = expression.replace(lambda e: isinstance(e, sp.log), lambda e: sp.log(sp.factor(e.args[0])))
+    expanded = sp.expand(sp.expand_log(factored))
+    generators = sorted(_generators(expanded) | set(expanded.atoms(sp.log)), key=sp.default_sort_key)
+    if not generators:
+        return sp.cancel(expanded)
+    parts = sp.collect(expanded, generators, evaluate=False)
+    return sp.Add(*(sp.cancel(coefficient) * monomial for monomial, coefficient in parts.items()))
 
 
 def _generators(expression: sp.Expr) -> set:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["LatticeModel", "lattice_model"]
+__all__ = ["LatticeModel", "lattice_model", "open_chain_energy"]
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,24 @@ def lattice_model(energy, fields, site) -> LatticeModel:
         offsets=tuple(sorted(offsets)),
         uniform=uniform,
     )
+
+
+def open_chain_energy(energy, site, first: int, last: int) -> sp.Expr:
+    """The energy of an open chain: the site energy summed over ``site = first .. last``.
+
+    Fields at sites before ``first`` are the chain's fixed boundary (a network's input); unlike a ring,
+    shifting a term along the chain changes the energy at its ends, so statements about a network of
+    finitely many layers are compared here, not on a ring.
+
+    Examples
+    --------
+    >>> x, l = sp.IndexedBase("x"), sp.Symbol("l", integer=True)
+    >>> open_chain_energy(x[l] * x[l - 1], l, 1, 3)
+    x[0]*x[1] + x[1]*x[2] + x[2]*x[3]
+    """
+    if not (isinstance(first, int) and isinstance(last, int)) or last < first:
+        raise ValueError(f"an open chain runs over integer sites first <= last; got first={first!r}, last={last!r}")
+    return sp.Add(*(energy.subs(site, position) for position in range(first, last + 1)))
 
 
 def _assumptions(field: sp.IndexedBase) -> dict:

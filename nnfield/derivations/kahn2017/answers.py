@@ -143,10 +143,11 @@ def _critical_learning_rate() -> Question:
 
 def _goldstone() -> Question:
     chain = layer_chain(3)
-    titles = ("Goldstone kernel K_pi(q): zero at q = 0", "Spectrum of the pi increments, |1 - e^{-iq}|^2 T/K_pi(q): flat, a random walk")
-    steps = tuple(step for step in chain.steps if step.title in titles)
-    decay = chain.steps[-1].result
-    steps += (Step("Decay length of <w_0.w_l> for D' = 3", decay),)
+    decay = chain.spin_wave_length
+    steps = (Step("Goldstone kernel K_pi(q): zero at q = 0", chain.pi_kernel),
+             Step("Spectrum of the pi increments, |1 - e^{-iq}|^2 T/K_pi(q): flat, a random walk",
+                  chain.pi_increment_spectrum),
+             Step("Decay length of <w_0.w_l> for D' = 3", decay))
     answer = ("Yes as soft directions: at every minimum the Hessian has D'-1 exactly zero eigenvalues, and along a "
               "chain of layers the pi modes are massless (their spectrum at low T matches T/(2J(1 - cos q)) while the "
               f"sigma mode has mass -2 m^2). But in a chain they are a random walk: the direction of the weights "

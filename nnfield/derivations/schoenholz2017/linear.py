@@ -353,4 +353,6 @@ def linear_ring() -> Derivation:
         steps=tuple(steps),
         claims=tuple(claims),
         predictor=_predictor(saddle, kernel, eft),
+        results=dict(reduction=reduction, model=model, saddle=saddle, fluctuations=fluctuations, kernel=kernel,
+                     eft=eft),
     )
