@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnfield.symbolic.latex import escape_text
+from nnfield.symbolic.latex import FORMULA_MACROS, display_math, escape_text
 
 __all__ = ["markdown_report", "latex_report", "latex_document", "claim_label", "evidence_summary",
            "compile_pdf", "pdflatex_available", "PdfBuild", "LatexError", "TEX_PACKAGES", "STATUS_ORDER", "STATUS_MEANING", "VERDICT_MEANING", "SIGNIFICANCE_LEVEL", "CELL_LIMIT"]
@@ -185,7 +185,12 @@ def _legend_markdown() -> list[str]:
     return lines
 
 
-def _legend_notes() -> list[str]:
+def _legend_notes(latex: bool = False) -> list[str]:
+    forms = ("The printed and derived forms of every claim follow the table of its paper, each with the difference "
+             "on one line." if latex else
+             f"A form longer than {CELL_LIMIT} characters of LaTeX is printed in full in a section *long form* below "
+             "the table, with the difference on one line.")
+    emphasis = "'" if latex else "*"
     return [
         f"Significance level: every check decides at alpha = {SIGNIFICANCE_LEVEL:g}; a p-value is the probability, "
         "if the derived form were exact, of a statistic at least as extreme as the one measured.",
@@ -196,10 +201,9 @@ def _legend_notes() -> list[str]:
         "Checks are not corrected against each other: with n checks about n x alpha of them would disagree "
         "by chance alone if every derived form were exact.",
         "",
-        "Where: *eq. 9* is the paper's equation number (*also* lists other numbers under which the paper prints "
-        "the same result); other claims are named by their place in the paper. A form longer than "
-        f"{CELL_LIMIT} characters of LaTeX is printed in full under *long form* below the table, with the "
-        "difference on one line.",
+        f"Where: {emphasis}eq. 9{emphasis} is the paper's equation number ({emphasis}also{emphasis} lists other "
+        "numbers under which the paper prints the same result); other claims are named by their place in the paper. "
+        + forms,
     ]
 
 
@@ -324,12 +328,7 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5ex}
 \emergencystretch=3em
-\newsavebox{\formulabox}
-% A formula that cannot be broken across lines, scaled down to the text width when wider.
-\newcommand{\fitformula}[1]{\par\smallskip\sbox{\formulabox}{$\displaystyle #1$}%
-  \ifdim\wd\formulabox>\linewidth\resizebox{\linewidth}{!}{\usebox{\formulabox}}%
-  \else\centerline{\usebox{\formulabox}}\fi\par\smallskip}
-"""
+""" + FORMULA_MACROS
 
 
 def latex_document(body: str, title: str) -> str:
@@ -352,47 +351,13 @@ def _tex(text: str) -> str:
     return escape_text(_IMAGE.sub(lambda match: f"(figure {match.group(2)[len('figures/'):]})", text))
 
 
-def _tex_figures(*texts_and_files) -> list[str]:
-    """``\\includegraphics`` for every figure named (a file name, or Markdown links inside a text)."""
-    files = []
-    for item in texts_and_files:
-        if not item:
-            continue
-        names = [match.group(2)[len("figures/"):] for match in _IMAGE.finditer(item)] if "](" in item else [item]
-        files += [name for name in names if name not in files]
+def _tex_figures(figure: str | None, *texts: str) -> list[str]:
+    """``\\includegraphics`` for ``figure`` and for every figure linked inside ``texts``."""
+    files = [figure] if figure else []
+    for text in texts:
+        files += [match.group(2)[len("figures/"):] for match in _IMAGE.finditer(text or "")]
     return [rf"\begin{{center}}\includegraphics[width=0.85\linewidth]{{figures/{name}}}\\"
-            rf"\small {escape_text(name)}\end{{center}}" for name in files]
-
-
-#: LaTeX characters of a denominator or a matrix beyond which ``dmath`` cannot break a formula.
-UNBREAKABLE = 100
-
-
-def _braced(latex: str, start: int) -> str:
-    """The group ``{...}`` opening at ``latex[start]``, without its braces."""
-    depth = 0
-    for index in range(start, len(latex)):
-        depth += {"{": 1, "}": -1}.get(latex[index], 0)
-        if depth == 0:
-            return latex[start + 1:index]
-    return latex[start + 1:]
-
-
-def _unbreakable(latex: str) -> bool:
-    """Whether ``latex`` holds a long denominator or a long matrix, which no line-breaking display can break."""
-    for match in re.finditer(r"\\frac\{", latex):
-        numerator = _braced(latex, match.end() - 1)
-        denominator_start = match.end() + len(numerator) + 1
-        if len(_braced(latex, denominator_start)) > UNBREAKABLE:
-            return True
-    return any(len(match.group(1)) > UNBREAKABLE for match in re.finditer(r"\\begin\{matrix\}(.*?)\\end\{matrix\}", latex))
-
-
-def _dmath(latex: str) -> str:
-    """A displayed formula: broken across lines by ``dmath*``, or scaled to the text width if it cannot be broken."""
-    if _unbreakable(latex):
-        return rf"\fitformula{{{latex}}}"
-    return rf"\begin{{dmath*}}{latex}\end{{dmath*}}"
+            rf"\small {escape_text(name)}\end{{center}}" for name in dict.fromkeys(files)]
 
 
 def _breakable_text(text: str) -> str:
@@ -405,7 +370,7 @@ def _tex_difference(claim: dict) -> str:
     line = _difference(claim)
     if line.endswith("$") and ": $" in line:
         words, math = line.split(": $", 1)
-        return escape_text(words) + ": " + _dmath(math[:-1])
+        return escape_text(words) + ": " + display_math(math[:-1])
     return escape_text(line)
 
 
@@ -434,7 +399,7 @@ def latex_report(document: dict) -> str:
              r"\begin{description}"]
     body += [rf"\item[{escape_text(verdict)}] {escape_text(meaning)}." for verdict, meaning in VERDICT_MEANING.items()]
     body += [r"\end{description}"]
-    body += [escape_text(line) if line else "" for line in _legend_notes()]
+    body += [escape_text(line) if line else "" for line in _legend_notes(latex=True)]
     for paper in _papers(document):
         body += _latex_paper(document, paper)
     if document["validations"]:
@@ -444,7 +409,19 @@ def latex_report(document: dict) -> str:
                      + _tex(f"{_statistic_line(check)}. {check['detail']}"),
                      *_tex_figures(check["figure"], check["detail"])]
         body.append(r"\end{description}")
-    return latex_document("\n".join(body), "nnfield audit report")
+    return latex_document("\n".join(_first_inclusions(body)), "nnfield audit report")
+
+
+def _first_inclusions(lines: list[str]) -> list[str]:
+    """The lines without repeated figures: a figure cited again is set only where it first appears."""
+    seen, kept = set(), []
+    for line in lines:
+        if line.startswith(r"\begin{center}\includegraphics"):
+            if line in seen:
+                continue
+            seen.add(line)
+        kept.append(line)
+    return kept
 
 
 def _latex_paper(document: dict, paper: str) -> list[str]:
@@ -466,9 +443,9 @@ def _latex_paper(document: dict, paper: str) -> list[str]:
         if claim["status"] != "reproduced":
             lines.append(r"Printed (quoted): {\raggedright\ttfamily " + _breakable_text(claim["quote"]) + r"\par}")
         lines.append("Printed:")
-        lines += [_dmath(line) for line in _displays(claim, "printed")]
+        lines += [display_math(line) for line in _displays(claim, "printed")]
         lines.append("Derived:")
-        lines += [_dmath(line) for line in _displays(claim, "derived")]
+        lines += [display_math(line) for line in _displays(claim, "derived")]
         lines.append("Difference: " + _tex_difference(claim))
         if claim["note"] and claim["status"] != "reproduced":
             lines.append(_tex(claim["note"]))
@@ -486,7 +463,7 @@ def _latex_questions(document: dict, paper: str) -> list[str]:
         lines += [rf"\subsection*{{{escape_text(question['label'])}}}",
                   r"\begin{quote}\emph{" + escape_text(question["quote"]) + r"}\end{quote}"]
         for step in question["steps"]:
-            lines += [escape_text(step["title"]) + ":", _dmath(step["latex"])]
+            lines += [escape_text(step["title"]) + ":", display_math(step["latex"])]
         lines.append(r"\textbf{Answer.} " + _tex(question["answer"]))
         for name in question["checks"]:
             check = checks.get(name)

@@ -8,13 +8,23 @@ can break it: fractions with long numerators are written as a short fraction tim
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
-__all__ = ["escape_text", "display_lines", "LONG_ENTRY"]
+__all__ = ["escape_text", "display_lines", "display_math", "unbreakable", "FORMULA_MACROS", "LONG_ENTRY"]
 
 _TEXT_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
                  "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
+
+#: Preamble lines that :func:`display_math` needs besides ``amsmath``, ``graphicx`` and ``breqn``: a formula
+#: that cannot be broken across lines, scaled down to the text width when wider.
+FORMULA_MACROS = r"""\newsavebox{\formulabox}
+\newcommand{\fitformula}[1]{\par\smallskip\sbox{\formulabox}{$\displaystyle #1$}%
+  \ifdim\wd\formulabox>\linewidth\resizebox{\linewidth}{!}{\usebox{\formulabox}}%
+  \else\centerline{\usebox{\formulabox}}\fi\par\smallskip}
+"""
 
 #: LaTeX characters of one matrix entry beyond which a matrix is displayed entry by entry.
 LONG_ENTRY = 120
@@ -71,3 +81,44 @@ def display_lines(expression) -> tuple[str, ...]:
             return tuple(f"\\text{{entry ({index // columns + 1}, {index % columns + 1}):}}\\quad {entry}"
                          for index, entry in enumerate(entries))
     return (sp.latex(expression, long_frac_ratio=2),)
+
+
+#: LaTeX characters of a denominator or a matrix beyond which ``dmath`` cannot break a formula.
+UNBREAKABLE = 100
+
+
+def _group(latex: str, start: int) -> str:
+    """The group ``{...}`` opening at ``latex[start]``, without its braces."""
+    depth = 0
+    for index in range(start, len(latex)):
+        depth += {"{": 1, "}": -1}.get(latex[index], 0)
+        if depth == 0:
+            return latex[start + 1:index]
+    return latex[start + 1:]
+
+
+def unbreakable(latex: str) -> bool:
+    """Whether ``latex`` holds a long denominator or a long matrix, which no line-breaking display can break."""
+    for match in re.finditer(r"\\frac\{", latex):
+        numerator = _group(latex, match.end() - 1)
+        denominator_start = match.end() + len(numerator) + 1
+        if len(_group(latex, denominator_start)) > UNBREAKABLE:
+            return True
+    return any(len(match.group(1)) > UNBREAKABLE for match in re.finditer(r"\\begin\{matrix\}(.*?)\\end\{matrix\}", latex))
+
+
+def display_math(latex: str) -> str:
+    """A displayed formula: broken across lines by ``breqn``'s ``dmath*``, or, when it holds a long
+    denominator or matrix that no line break can split, set by :data:`FORMULA_MACROS`' ``\\fitformula``,
+    which scales it down to the text width if it is wider.
+
+    Examples
+    --------
+    >>> display_math("x + y")
+    '\\\\begin{dmath*}x + y\\\\end{dmath*}'
+    >>> display_math(r"\\frac{1}{" + "+".join(["x"] * 60) + "}").startswith(r"\\fitformula{")
+    True
+    """
+    if unbreakable(latex):
+        return rf"\fitformula{{{latex}}}"
+    return rf"\begin{{dmath*}}{latex}\end{{dmath*}}"
