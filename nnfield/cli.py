@@ -30,7 +30,7 @@ class _Formatter(argparse.HelpFormatter):
     """Help that shows the default of every option that has one."""
 
     def _get_help_string(self, action):
-        if action.default in (None, False, argparse.SUPPRESS) or "%(default)" in (action.help or ""):
+        if action.default is None or action.default is False or action.default == argparse.SUPPRESS:
             return action.help
         return f"{action.help} (default: %(default)s)"
 
