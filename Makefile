@@ -1,10 +1,11 @@
-# Two entry points: `make run` (the full audit) and `make test` (the whole suite, notebooks included).
+# Entry points: `make run` (the full audit, with report.pdf when pdflatex is installed), `make test` (the whole
+# suite, notebooks included), `make docs` (the Sphinx site) and `make notebook` (JupyterLab on notebooks/).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= audit-report
 
-.PHONY: run test bench clean
+.PHONY: run test bench docs notebook clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +26,32 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest nnfield tests
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-notebook: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[notebook]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $(VENV)/.installed $@
+
+# The HTML site in docs/_build/html; warnings are errors. Notebook outputs are cached in docs/_build/.jupyter_cache.
+$(OUT)/audit.json: | $(VENV)/.installed
+	$(BIN)/nnfield audit --quiet --out $(OUT)
+
+docs: $(VENV)/.installed-docs $(OUT)/audit.json
+	$(BIN)/python docs/findings.py $(OUT)/audit.json docs/findings.md
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "Documentation: docs/_build/html/index.html"
+
+notebook: $(VENV)/.installed-notebook
+	$(BIN)/jupyter lab notebooks
+
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/samplers.py
 	$(BIN)/python benchmarks/derivations.py
 	$(BIN)/python benchmarks/meanfield.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache docs/_build docs/generated docs/tutorials docs/findings.md docs/figures

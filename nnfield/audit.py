@@ -33,7 +33,9 @@ from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
 from nnfield.numeric.statistics import check_stream
+from nnfield.report import latex_report, markdown_report
 from nnfield.symbolic.claims import Claim
+from nnfield.symbolic.latex import display_lines
 from nnfield.symbolic.questions import Question
 
 __all__ = ["AuditError", "AuditReport", "run_audit", "claim_record", "question_record"]
@@ -88,6 +90,8 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None)
         "status": claim.status(supports),
         "printed_latex": claim.printed_latex,
         "derived_latex": claim.derived_latex,
+        "printed_display": list(display_lines(claim.printed)),
+        "derived_display": list(display_lines(claim.derived)),
         "quote": claim.quote,
         "comparison": {
             "equal": claim.comparison.equal,
@@ -130,7 +134,7 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     Parameters
     ----------
     papers : sequence of str, optional
-        Paper ids (default: every encoded paper).
+        Paper ids (default: every encoded paper); a repeated id counts once.
     simulate : bool
         Run the numerical checks (Monte-Carlo, quadrature); without them claims carry no
         simulation and differing forms stay ``disputed``.
@@ -150,7 +154,7 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     AuditError
         If ``out`` cannot be written (nothing is written).
     """
-    identifiers = list(papers) if papers else list(PAPERS)
+    identifiers = list(dict.fromkeys(papers)) if papers else list(PAPERS)  # a paper asked twice is audited once
     loaded = [load_paper(identifier) for identifier in identifiers]
     out = Path(out)
     staging = _staging_folder(out)
@@ -186,8 +190,8 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
         }
         document = {"claims": records, "validations": validations, "questions": answered, "meta": meta}
         (staging / "audit.json").write_text(json.dumps(document, indent=2, default=_plain) + "\n")
-        (staging / "report.md").write_text(_markdown(document))
-        (staging / "report.tex").write_text(_latex(document))
+        (staging / "report.md").write_text(markdown_report(document))
+        (staging / "report.tex").write_text(latex_report(document))
         _publish(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -220,156 +224,3 @@ def _publish(staging: Path, out: Path) -> None:
         if path.is_file():
             target = out / path.relative_to(staging)
             os.replace(path, target)
-
-
-STATUS_ORDER = ("erratum", "disputed", "unsupported", "untested", "reproduced")
-
-
-def _markdown(document: dict) -> str:
-    claims = document["claims"]
-    meta = document["meta"]
-    lines = ["# nnfield audit report", ""]
-    lines.append(
-        f"nnfield {meta['nnfield']}, SymPy {meta['sympy']}, NumPy {meta['numpy']}, Python {meta['python']}; "
-        f"seed {meta['seed']}; simulations {'run' if meta['simulated'] else 'not run (--no-simulate)'}."
-    )
-    lines.append("")
-    counts = {status: sum(1 for c in claims if c["status"] == status) for status in STATUS_ORDER}
-    if claims:
-        lines.append("| status | claims |")
-        lines.append("|---|---|")
-        lines.extend(f"| {status} | {count} |" for status, count in counts.items() if count)
-        lines.append("")
-    lines.append(
-        "Statuses: *reproduced* (derived equals printed after converting conventions), *erratum* "
-        "(they differ and the simulation supports the derived form), *disputed* (they differ and no "
-        "simulation has decided), *unsupported* (a statement contradicted by derivation or "
-        "measurement), *untested*."
-    )
-    for paper_id in meta["papers"]:
-        lines += ["", f"## {paper_id}", ""]
-        lines += _markdown_questions(document, paper_id)
-        if not any(c["paper"] == paper_id for c in claims):
-            continue
-        lines.append("| eq. | also | claim | status | printed | derived | simulation |")
-        lines.append("|---|---|---|---|---|---|---|")
-        for claim in (c for c in claims if c["paper"] == paper_id):
-            simulation = claim["simulation"]
-            verdict = "-" if simulation is None else (
-                f"{simulation['verdict']} ({simulation['statistic']} = {simulation['value']:.4g})"
-            )
-            lines.append(
-                f"| {claim['equation']} | {', '.join(claim['also'])} | {_md_text(claim['title'])} | "
-                f"**{claim['status']}** | ${_md_math(claim['printed_latex'])}$ | "
-                f"${_md_math(claim['derived_latex'])}$ | {verdict} |"
-            )
-        flagged = [c for c in claims if c["paper"] == paper_id and c["status"] != "reproduced"]
-        for claim in flagged:
-            lines += ["", f"### eq. {claim['equation']}: {claim['title']} ({claim['status']})", ""]
-            lines.append(f"Printed (quoted): `{claim['quote']}`")
-            lines += ["", f"$$\\text{{printed: }}{claim['printed_latex']}$$",
-                      f"$$\\text{{derived: }}{claim['derived_latex']}$$", ""]
-            if claim["note"]:
-                lines.append(claim["note"])
-            simulation = claim["simulation"]
-            if simulation:
-                lines += ["", f"Evidence: {simulation['detail']}"]
-                if simulation["figure"]:
-                    lines += ["", f"![{claim['title']}](figures/{simulation['figure']})"]
-        simulated = [c for c in claims if c["paper"] == paper_id and c["simulation"]]
-        if simulated:
-            lines += ["", "### Simulations", ""]
-            for claim in simulated:
-                simulation = claim["simulation"]
-                sizes = ", ".join(f"{k}={v}" for k, v in simulation["sample_sizes"].items())
-                p_value = "" if simulation["p_value"] is None else f", p = {simulation['p_value']:.3g}"
-                lines.append(
-                    f"- eq. {claim['equation']} ({claim['title']}): **{simulation['verdict']}**; "
-                    f"{simulation['statistic']} = {simulation['value']:.4g}{p_value}; {sizes}. "
-                    f"{simulation['detail']}"
-                    + (f" ![](figures/{simulation['figure']})" if simulation["figure"] else "")
-                )
-    if document["validations"]:
-        lines += ["", "## Validation of the simulation methods", ""]
-        for check in document["validations"]:
-            sizes = ", ".join(f"{k}={v}" for k, v in check["sample_sizes"].items())
-            p_value = "" if check["p_value"] is None else f", p = {check['p_value']:.3g}"
-            lines.append(f"- {check['name']} ({check['paper']}): **{check['verdict']}**; "
-                         f"{check['statistic']} = {check['value']:.4g}{p_value}; {sizes}. {check['detail']}")
-    return "\n".join(lines) + "\n"
-
-
-def _markdown_questions(document: dict, paper_id: str) -> list[str]:
-    """The questions a critique asks, each with the derived steps, the answer and its evidence."""
-    lines = []
-    checks = {check["name"]: check for check in document["validations"]}
-    for question in (q for q in document["questions"] if q["paper"] == paper_id):
-        lines += [f"### {question['label']}", "", f"> {question['quote']}", ""]
-        lines += [f"- {step['title']}: ${_md_math(step['latex'])}$" for step in question["steps"]]
-        lines += ["", f"**Answer.** {question['answer']}", ""]
-        for name in question["checks"]:
-            check = checks.get(name)
-            if check is None:
-                lines.append(f"- Evidence: {name}: not run (--no-simulate).")
-                continue
-            p_value = "" if check["p_value"] is None else f", p = {check['p_value']:.3g}"
-            lines.append(f"- Evidence: {name}: **{check['verdict']}** ({check['statistic']} = {check['value']:.4g}"
-                         f"{p_value}). {check['detail']}"
-                         + (f" ![](figures/{check['figure']})" if check["figure"] else ""))
-        lines.append("")
-    return lines
-
-
-def _md_text(text: str) -> str:
-    """Text inside a Markdown table cell: escape the pipes that would end the cell."""
-    return text.replace("|", r"\|")
-
-
-def _md_math(latex: str) -> str:
-    """LaTeX inside a Markdown table cell: pipes would end the cell."""
-    return latex.replace("|", r"\vert ")
-
-
-_TEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
-
-
-def _tex_text(text: str) -> str:
-    return "".join(_TEX_SPECIAL.get(character, character) for character in text)
-
-
-def _latex(document: dict) -> str:
-    meta = document["meta"]
-    lines = [
-        r"\documentclass{article}",
-        r"\usepackage{amsmath,amssymb,graphicx}",
-        r"\usepackage[margin=2cm]{geometry}",
-        r"\title{nnfield audit report}",
-        r"\begin{document}",
-        r"\maketitle",
-        _tex_text(f"nnfield {meta['nnfield']}, SymPy {meta['sympy']}, seed {meta['seed']}."),
-    ]
-    for paper_id in meta["papers"]:
-        lines.append(rf"\section*{{{_tex_text(paper_id)}}}")
-        for question in (q for q in document["questions"] if q["paper"] == paper_id):
-            lines.append(rf"\paragraph{{{_tex_text(question['label'])}.}} \emph{{{_tex_text(question['quote'])}}}")
-            lines += [rf"{_tex_text(step['title'])}: \[ {step['latex']} \]" for step in question["steps"]]
-            lines.append(rf"\textbf{{Answer.}} {_tex_text(question['answer'])}")
-        for claim in (c for c in document["claims"] if c["paper"] == paper_id):
-            also = f" (also {', '.join(claim['also'])})" if claim["also"] else ""
-            lines.append(rf"\paragraph{{Eq.~{_tex_text(claim['equation'] + also)}: {_tex_text(claim['title'])}.}}")
-            lines.append(rf"Status: \textbf{{{claim['status']}}}.")
-            lines.append(rf"Printed: \[ {claim['printed_latex']} \]")
-            lines.append(rf"Derived: \[ {claim['derived_latex']} \]")
-            if claim["note"]:
-                lines.append(_tex_text(claim["note"]))
-            simulation = claim["simulation"]
-            if simulation:
-                lines.append(_tex_text(
-                    f"Simulation: {simulation['verdict']}; {simulation['statistic']} = {simulation['value']:.4g}. "
-                    f"{simulation['detail']}"
-                ))
-                if simulation["figure"]:
-                    lines.append(rf"\begin{{center}}\includegraphics[width=0.7\textwidth]{{figures/{simulation['figure']}}}\end{{center}}")
-    lines.append(r"\end{document}")
-    return "\n".join(lines) + "\n"

@@ -1,14 +1,18 @@
 """The command line: ``nnfield derive | audit | simulate``.
 
-Errors in what was asked (an unknown paper, a bad option, an unwritable folder, a parameter
-outside the region where a saddle exists) print one line saying what is valid and exit with
-status 2, without a traceback.
+Errors in what was asked (an unknown paper, a bad option, an unwritable folder or file, a
+parameter outside the region where the network has a stationary state, too few layers for the
+transient, sizes whose memory exceeds what the machine has) print one line that names the option
+and says what is valid, and exit with status 2, without a traceback; they are found before any
+work is done. Progress bars go to stderr, only on a terminal and not with ``--quiet``.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,49 +26,67 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help that shows the default of every option that has one."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or action.default == argparse.SUPPRESS:
+            return action.help
+        return f"{action.help} (default: %(default)s)"
+
+
 def _parser() -> argparse.ArgumentParser:
     from nnfield.derivations import PAPERS
 
     papers = sorted(PAPERS)
-    parser = _Parser(prog="nnfield", description="Derive, check and audit field theories of random networks.")
+    parser = _Parser(prog="nnfield", description="Derive, check and audit field theories of random networks.",
+                     formatter_class=_Formatter)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
                                      metavar="{derive,audit,simulate}")
 
-    derive = commands.add_parser("derive", help="print the derivations of a paper")
+    derive = commands.add_parser("derive", help="print the derivations of a paper", formatter_class=_Formatter)
     derive.add_argument("paper", choices=papers, help="paper id")
-    derive.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
+    derive.add_argument("--latex", action="store_true",
+                        help="print a LaTeX document (pdflatex) instead of plain text")
+    derive.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
 
-    audit = commands.add_parser("audit", help="derive, compare with the papers, simulate, write the report")
+    audit = commands.add_parser("audit", help="derive, compare with the papers, simulate, write the report",
+                                formatter_class=_Formatter)
     audit.add_argument("--paper", action="append", choices=papers, metavar="ID",
-                       help=f"paper id (repeatable; default all: {', '.join(papers)})")
+                       help=f"paper id, repeatable, a repeated id counts once (default: all of {', '.join(papers)})")
     audit.add_argument("--no-simulate", action="store_true", help="skip the numerical checks")
-    audit.add_argument("--out", default="audit-report", help="report folder (default: audit-report)")
-    audit.add_argument("--seed", type=int, default=2017, help="random seed (default: 2017)")
+    audit.add_argument("--out", default="audit-report", help="report folder")
+    audit.add_argument("--seed", type=int, default=2017, help="random seed, >= 0")
     audit.add_argument("--quiet", action="store_true", help="no progress bars")
 
-    simulate = commands.add_parser("simulate", help="sample norms of pre-activations of random networks")
+    simulate = commands.add_parser("simulate", help="sample norms of pre-activations of random networks",
+                                   formatter_class=_Formatter)
     simulate.add_argument("--sampler", choices=("chain", "exact", "dense"), default="exact",
                           help="chain: the norm's own law (linear phi only); exact: the conditional "
-                               "law of each layer; dense: every weight matrix (default: exact)")
-    simulate.add_argument("--phi", choices=("linear", "tanh", "relu"), default="linear")
-    simulate.add_argument("--sigma-w2", type=float, default=0.5)
-    simulate.add_argument("--sigma-b2", type=float, default=0.01)
+                               "law of each layer; dense: every weight matrix")
+    simulate.add_argument("--phi", choices=tuple(_STATIONARY), default="linear", help="activation")
+    simulate.add_argument("--sigma-w2", type=float, default=0.5, help="weight variance sigma_w^2")
+    simulate.add_argument("--sigma-b2", type=float, default=0.01, help="bias variance sigma_b^2")
     simulate.add_argument("--N", type=int, default=200, help="width")
-    simulate.add_argument("--L", type=int, default=1024, help="depth")
+    simulate.add_argument("--L", type=int, default=1024, help="depth; the second half is analysed")
     simulate.add_argument("--M", type=int, default=200, help="number of networks")
-    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--seed", type=int, default=0, help="random seed, >= 0")
     simulate.add_argument("--out", help="write the norms, shape (M, L), to this .npy file")
+    simulate.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
 def main(argv=None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
-    arguments, unknown = parser.parse_known_args(argv)
-    if unknown:
-        command = parser._subparsers._group_actions[0].choices[arguments.command]
-        valid = sorted(o for action in command._actions for o in action.option_strings)
-        command.error(f"unrecognized arguments: {' '.join(unknown)} (valid options: {', '.join(valid)})")
+    try:
+        arguments, unknown = parser.parse_known_args(argv)
+        if unknown:
+            command = parser._subparsers._group_actions[0].choices[arguments.command]
+            valid = sorted(o for action in command._actions for o in action.option_strings)
+            command.error(f"unrecognized arguments: {' '.join(unknown)} (valid options: {', '.join(valid)})")
+    except SystemExit as exit_:  # --help, or a parse error already printed as one line
+        return exit_.code
     try:
         if arguments.command == "derive":
             return _derive(arguments)
@@ -79,24 +101,58 @@ def main(argv=None) -> int:
         return 130
 
 
+def _progress(arguments) -> bool:
+    """Progress bars on stderr: only on a terminal, and not with --quiet."""
+    return not arguments.quiet and sys.stderr.isatty()
+
+
+def _check_seed(seed: int) -> None:
+    if seed < 0:
+        raise ValueError(f"--seed must be an integer >= 0; got {seed}")
+
+
+def _check_output_file(path: str) -> None:
+    """Refuse an --out that cannot be written, before any work is done."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ValueError(f"--out {path} is a folder; give a file name such as {os.path.join(path, 'norms.npy')}")
+    if not os.path.isdir(folder):
+        raise ValueError(f"--out {path}: the folder {folder} does not exist; create it or choose another path")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"--out {path}: the folder {folder} is not writable; choose a folder you can write to")
+
+
 def _derive(arguments) -> int:
+    from tqdm import tqdm
+
     from nnfield.derivations import paper
+    from nnfield.report import latex_document
 
     entry = paper(arguments.paper)
-    for derive in entry.derivations:
+    parts = []
+    for derive in tqdm(entry.derivations, desc=f"derive {entry.id}", unit="derivation",
+                       disable=not _progress(arguments)):
         derivation = derive()
-        print(derivation.to_latex() if arguments.latex else derivation.to_text())
+        parts.append(derivation.to_latex() if arguments.latex else derivation.to_text())
     for question in entry.questions():
-        print(question.to_text())
+        parts.append(question.to_latex() if arguments.latex else question.to_text())
+    if arguments.latex:
+        print(latex_document("\n\n".join(parts), f"{entry.id}: {entry.title}"), end="")
+    else:
+        print("\n".join(parts))
     return 0
 
 
 def _audit(arguments) -> int:
     from nnfield.audit import AuditError, run_audit
+    from nnfield.report import TEX_PACKAGES, LatexError, compile_pdf, pdflatex_available
 
+    _check_seed(arguments.seed)
     try:
         report = run_audit(arguments.paper, simulate=not arguments.no_simulate, out=arguments.out,
-                           seed=arguments.seed, progress=not arguments.quiet)
+                           seed=arguments.seed, progress=_progress(arguments))
     except AuditError as error:
         print(f"nnfield audit: error: {error}", file=sys.stderr)
         return 2
@@ -107,31 +163,138 @@ def _audit(arguments) -> int:
     questions = f", {len(report.questions)} questions answered" if report.questions else ""
     print(f"{len(report.claims)} claims{': ' + summary if summary else ''}{questions}. "
           f"Report: {report.folder / 'report.md'}")
+    if pdflatex_available():
+        try:
+            print(f"PDF: {compile_pdf(report.folder / 'report.tex').pdf}")
+        except LatexError as error:
+            print(f"nnfield audit: report.pdf not written: {error}", file=sys.stderr)
+            return 1
+    else:
+        print(f"No PDF: pdflatex is not installed (Debian: apt-get install {TEX_PACKAGES}); "
+              f"then run 'pdflatex report.tex' in {report.folder}")
     return 0
+
+
+#: Where each activation has a stationary state (the norm neither vanishes nor grows without bound),
+#: as (largest sigma_w^2, where the paper derives it); tanh is bounded and has one for every sigma_w^2.
+_STATIONARY = {"linear": (1.0, "schoenholz2017 Result 3"), "relu": (2.0, "schoenholz2017 Result 9"),
+               "tanh": (math.inf, "")}
+#: Relaxation lengths of the mean field that the discarded first half of the layers must cover.
+_TRANSIENT_LENGTHS = 5
+
+
+def _available_memory() -> float:
+    """Bytes of memory available to a new allocation (Linux: MemAvailable; else the physical memory)."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def _memory_needed(sampler: str, N: int, L: int, M: int) -> tuple[float, str]:  # noqa: N803 (the paper's N, L, M)
+    """Bytes a simulation allocates at its peak, and the formula in words (float64 numbers)."""
+    if sampler == "exact":
+        return 8.0 * (4 * M * N + 2 * M * L), "4 M N + 2 M L numbers"
+    if sampler == "dense":
+        return 8.0 * (3 * N * N + 2 * M * L), "3 N^2 + 2 M L numbers"
+    return 8.0 * 4 * M * L, "4 M L numbers"
+
+
+def _bytes(value: float) -> str:
+    """``value`` bytes in the largest decimal unit below it, up to TB."""
+    power = min(int(math.log10(max(value, 1)) // 3), 4)
+    return f"{value / 1000**power:.3g} {('B', 'kB', 'MB', 'GB', 'TB')[power]}"
+
+
+def _check_simulation(arguments) -> None:
+    """Every refusal of ``simulate``, before anything is allocated or written."""
+    from nnfield.numeric.parameters import positive_integer, positive_real
+
+    for option, name, value, meaning in (("--N", "N", arguments.N, "the width"),
+                                         ("--L", "L", arguments.L, "the number of layers"),
+                                         ("--M", "M", arguments.M, "the number of networks")):
+        try:
+            positive_integer(name, value, meaning)
+        except ValueError as error:
+            raise ValueError(f"{option}: {error}") from None
+    for option, name, value, meaning in (("--sigma-w2", "sigma_w2", arguments.sigma_w2, "the weight variance"),
+                                         ("--sigma-b2", "sigma_b2", arguments.sigma_b2, "the bias variance")):
+        try:
+            positive_real(name, value, meaning)
+        except ValueError as error:
+            raise ValueError(f"{option}: {error}") from None
+    _check_seed(arguments.seed)
+    if arguments.sampler == "chain" and arguments.phi != "linear":
+        raise ValueError("--sampler chain follows the norm alone, which is exact only for --phi linear; "
+                         "use --sampler exact or dense for tanh and relu")
+    largest, source = _STATIONARY[arguments.phi]
+    if arguments.sigma_w2 >= largest:
+        raise ValueError(f"--sigma-w2 {arguments.sigma_w2:g}: a {arguments.phi} network has a stationary state only "
+                         f"for 0 < sigma_w^2 < {largest:g} ({source}); beyond it the norm grows without bound")
+    transient = _TRANSIENT_LENGTHS * _prediction(arguments).relaxation_length
+    if arguments.L // 2 < transient:
+        raise ValueError(f"--L {arguments.L}: the discarded first half of the layers ({arguments.L // 2}) must cover "
+                         f"{_TRANSIENT_LENGTHS} relaxation lengths of the mean field ({transient:.3g} layers); "
+                         f"use --L {2 * math.ceil(transient)} or more")
+    needed, formula = _memory_needed(arguments.sampler, arguments.N, arguments.L, arguments.M)
+    available = _available_memory()
+    if needed > available:
+        raise ValueError(f"--N {arguments.N} --L {arguments.L} --M {arguments.M}: the {arguments.sampler} sampler "
+                         f"would need about {_bytes(needed)} ({formula}); {_bytes(available)} of memory is "
+                         "available; lower --N or --M")
+    if arguments.out:
+        _check_output_file(arguments.out)
+
+
+@dataclass(frozen=True)
+class _MeanFieldPrediction:
+    """The mean-field norm of a layer deep in the network: sqrt(N q*), and the relaxation length -1/ln F'(q*)."""
+
+    root_mean_square_norm: float
+    relaxation_length: float
+    method: str
+
+
+def _prediction(arguments) -> _MeanFieldPrediction:
+    import sympy as sp
+
+    from nnfield.numeric.meanfield import mean_field
+
+    z = sp.Symbol("z", real=True)
+    activation = {"linear": z, "tanh": sp.tanh(z), "relu": sp.Max(z, 0)}[arguments.phi]
+    field = mean_field(activation, z, sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2)
+    return _MeanFieldPrediction(math.sqrt(arguments.N * field.fixed_point()), field.depth_scale(), field.method)
 
 
 def _simulate(arguments) -> int:
     from nnfield.numeric import samplers
 
-    phi = {"linear": None, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0)}[arguments.phi]
+    _check_simulation(arguments)
+    phi = {"linear": None, "tanh": np.tanh, "relu": samplers.relu}[arguments.phi]
     parameters = dict(sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2,
                       N=arguments.N, L=arguments.L, M=arguments.M)
     if arguments.sampler == "chain":
-        if phi is not None:
-            raise ValueError("the chain sampler follows the norm alone, which is exact only for --phi linear; "
-                             "use --sampler exact or dense for tanh and relu")
         norms = samplers.linear_norm_chain(**parameters, rng=arguments.seed)
     else:
         sampler = samplers.exact_network_norms if arguments.sampler == "exact" else samplers.dense_network_norms
-        norms = sampler(**parameters, phi=phi, rng=arguments.seed, progress=True)
+        norms = sampler(**parameters, phi=phi, rng=arguments.seed, progress=_progress(arguments))
     bulk = norms[:, norms.shape[1] // 2:]
     print(f"mean norm over the second half of the layers: {bulk.mean():.6g}; "
           f"root mean square: {np.sqrt((bulk**2).mean()):.6g}")
-    if arguments.phi == "linear" and arguments.sigma_w2 < 1:
+    prediction = _prediction(arguments)
+    print(f"mean-field prediction of the root mean square norm sqrt(N q*): {prediction.root_mean_square_norm:.6g} "
+          f"({prediction.method}; relaxation length {prediction.relaxation_length:.3g} layers)")
+    if arguments.phi == "linear":
         from nnfield.derivations.schoenholz2017 import linear_ring
 
-        prediction = linear_ring().predict(sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2, N=arguments.N)
-        print(f"saddle r* (schoenholz2017 eq. 13): {prediction.r_star:.6g}")
+        saddle = linear_ring().predict(sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2, N=arguments.N)
+        print(f"saddle r* (schoenholz2017 eq. 13): {saddle.r_star:.6g}")
     if arguments.out:
         _save_atomically(arguments.out, norms)
         print(f"norms written to {arguments.out}")

@@ -263,9 +263,9 @@ def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
 def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng=None) -> np.ndarray:
     """The same law as :func:`dense_network_overlaps`, drawing each layer given the previous one.
 
-    Given layer ``l-1``, each unit's pre-activations for the |M| inputs are jointly Gaussian with
+    Given layer ``l-1``, each unit's pre-activations for the ``|M|`` inputs are jointly Gaussian with
     covariance :math:`\\Sigma_{ij} = \\sigma_w^2 \\phi_i\\cdot\\phi_j/N + \\sigma_b^2` (the Main Result),
-    independently across units: one Cholesky factor per layer, O(N |M|^2) work instead of O(N^2 |M|).
+    independently across units: one Cholesky factor per layer, ``O(N |M|^2)`` work instead of ``O(N^2 |M|)``.
     The first layer sees the raw inputs, as the dense sampler does.
 
     Examples

@@ -5,8 +5,8 @@ Every transform is a pure function that returns a frozen result:
 ====================================  ==========================================================
 :func:`lattice_model`                 a checked, translation-invariant site energy on a ring
 :func:`hyperspherical_reduction`      an isotropic energy of vectors as an energy of their norms
-:func:`orthant_reduction`            the same, orthant by orthant, for sign-split vectors
-:func:`stirling`                     Stirling's series for the Gamma functions of an energy
+:func:`orthant_reduction`             the same, orthant by orthant, for sign-split vectors
+:func:`stirling`                      Stirling's series for the Gamma functions of an energy
 :func:`uniform_saddles`               the uniform stationary points and where they exist
 :func:`saddle_at`                     one chosen point of a manifold of uniform saddles (a vacuum)
 :func:`quadratic_fluctuations`        Hessian blocks ``K_delta`` about a saddle

@@ -22,6 +22,7 @@ import numpy as np
 import sympy as sp
 
 from nnfield.symbolic.differences import Difference, term_differences
+from nnfield.symbolic.latex import display_lines, display_math, escape_text
 from nnfield.symbolic.lattice import ring_residual, same_ring_energy
 
 __all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "Step", "Derivation", "STATUSES"]
@@ -493,17 +494,24 @@ class Derivation:
         return "\n".join(lines)
 
     def to_latex(self) -> str:
-        """A LaTeX fragment (an ``enumerate`` of steps and a list of claims) for a report."""
-        lines = [rf"\subsection*{{{self.title}}}", r"\begin{enumerate}"]
+        """A LaTeX fragment for a document: each step, then each claim with its verdict.
+
+        Text is escaped; formulas are displayed with :func:`~nnfield.symbolic.latex.display_math`, so
+        the document needs ``amsmath``, ``graphicx``, ``breqn`` and
+        :data:`~nnfield.symbolic.latex.FORMULA_MACROS` in its preamble.
+        """
+        lines = [rf"\subsection*{{{escape_text(self.title)}}}", r"\begin{enumerate}"]
         for step in self.steps:
-            label = f" (eq.~{step.equation})" if step.equation else ""
-            lines.append(rf"\item {step.title}{label}: \[ {sp.latex(step.result)} \]")
+            label = f" (eq. {step.equation})" if step.equation else ""
+            lines.append(rf"\item {escape_text(step.title + label)}:")
+            lines += [display_math(line) for line in display_lines(step.result)]
         lines.append(r"\end{enumerate}")
         for claim in self.claims:
-            lines.append(
-                rf"\paragraph{{Eq.~{claim.equation}: {claim.title}}} {claim.status()}."
-                rf" Printed: \[ {claim.printed_latex} \] Derived: \[ {claim.derived_latex} \]"
-            )
+            lines.append(rf"\paragraph{{{escape_text(f'eq. {claim.equation}: {claim.title}')}.}} {claim.status()}. "
+                         "Printed:")
+            lines += [display_math(line) for line in display_lines(claim.printed)]
+            lines.append("Derived:")
+            lines += [display_math(line) for line in display_lines(claim.derived)]
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

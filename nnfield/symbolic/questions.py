@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from nnfield.symbolic.claims import Step
+from nnfield.symbolic.latex import display_lines, display_math, escape_text
 
 __all__ = ["Question"]
 
@@ -55,6 +56,16 @@ class Question:
         lines = [f"{self.label}: {self.quote}"]
         lines += [f"   {step.title}: {sp.sstr(step.result)}" for step in self.steps]
         lines.append(f"   answer: {self.answer}")
+        return "\n".join(lines)
+
+    def to_latex(self) -> str:
+        """The question, each derived step, and the answer, as a LaTeX fragment (see :meth:`Derivation.to_latex
+        <nnfield.symbolic.claims.Derivation.to_latex>` for the preamble it needs)."""
+        lines = [rf"\subsection*{{{escape_text(self.label)}}}", rf"\emph{{{escape_text(self.quote)}}}"]
+        for step in self.steps:
+            lines.append(escape_text(step.title) + ":")
+            lines += [display_math(line) for line in display_lines(step.result)]
+        lines.append(r"\textbf{Answer.} " + escape_text(self.answer))
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

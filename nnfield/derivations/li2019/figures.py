@@ -133,7 +133,7 @@ def plot_dyson(path, panels):
 
 
 def plot_training(path, runs: dict):
-    """Figs. 4b and 8's analogue: risk, order parameter |grad R|^2 and the Hessian along gradient descent."""
+    """Figs. 4b and 8's analogue: risk, order parameter ``|grad R|^2`` and the Hessian along gradient descent."""
     figure, axes = _panels(1, 2, 12.0, 4.2)
     colours = ("tab:blue", "tab:orange", "tab:green", "tab:red")
     for colour, (depth, run) in zip(colours, runs.items()):

@@ -9,7 +9,7 @@ import sympy as sp
 
 T = sp.Symbol("T", positive=True)  #: temperature of the gate law, W = W_hat / T (Sec. II.2)
 u = sp.Symbol("u", real=True)  #: the field (logit) of one gate, (W_l^T x_{l-1})_i in eq 7
-field_size = sp.Symbol("a", positive=True)  #: |u| at a gate whose field has a definite sign
+field_size = sp.Symbol("a", positive=True)  #: ``|u|`` at a gate whose field has a definite sign
 y = sp.Symbol("y", real=True)  #: the label, +1 or -1
 active = sp.Symbol("alpha", nonnegative=True)  #: hinge indicator 1[y T(x) < 1], locally constant
 loss_slope = sp.Symbol("L'", real=True)  #: the printed L'(.) of eq 16: derivative of the loss in T(X)

@@ -1,6 +1,6 @@
 """The exact correspondence (schoenholz2017, Sec. 3 and App. 8.1: Result 1, Main Result, Corollary 1).
 
-For one layer, the pre-activations of |M| inputs are ``z_i = sum_beta w_beta phi_{beta i} + b`` for
+For one layer, the pre-activations of ``|M|`` inputs are ``z_i = sum_beta w_beta phi_{beta i} + b`` for
 each unit. Writing each constraint as a Fourier integral over :math:`\\lambda_i` (eqs 30-32) and
 integrating out the Gaussian weights and bias by completing the square (eqs 34-36) leaves
 :math:`e^{-\\frac12\\lambda^T\\Sigma\\lambda - i\\lambda^T z}`; integrating out :math:`\\lambda` (eqs 37-38)

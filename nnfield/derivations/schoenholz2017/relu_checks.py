@@ -1,6 +1,6 @@
 """Numerical checks of schoenholz2017's rectified linear results (Figs. 5 and 6), run by the audit.
 
-The reduced chain on (r_+, r_-, k) draws the law of the network exactly (see
+The reduced chain on ``(r_+, r_-, k)`` draws the law of the network exactly (see
 :func:`~nnfield.numeric.samplers.relu_field_chain`), and it makes two moments exact at any width:
 :math:`E[k] = N/2` and :math:`E[r_\\pm^2] = N\\sigma_b^2/(2 - \\sigma_w^2) = (r^*_\\pm)^2`.
 """

@@ -13,7 +13,7 @@ NAMES = ("r_+", "r_-", "k")
 
 
 def plot_relu_saddle(path, sigma_w2, stars, fields, setup):
-    """Fig. 5: r_+*, r_-* (main axes) and k* (inset) against sigma_w^2; ``fields`` is (values, M, layers, 3)."""
+    """Fig. 5: ``r_+*``, ``r_-*`` (main axes) and ``k*`` (inset) against sigma_w^2; ``fields`` is (values, M, layers, 3)."""
     figure, axes = new_figure()
     fine = np.linspace(0.02, 1.95, 200)
     axes.plot(fine, np.sqrt(setup["N"] * setup["sigma_b2"] / (2 - fine)), "k--", label=r"$r^*_\pm$ derived")

@@ -21,7 +21,7 @@ q = sp.Symbol("q", real=True)
 #: Continuum coordinate of the EFT.
 x = sp.Symbol("x", real=True)
 
-#: Squared norm s[l] = z^l_alpha z^l_alpha, and the norm r[l] = |z^l|.
+#: Squared norm ``s[l] = z^l_alpha z^l_alpha``, and the norm ``r[l] = |z^l|``.
 s = sp.IndexedBase("s", positive=True)
 r = sp.IndexedBase("r", positive=True)
 #: Fluctuations about the saddle (lattice) and the EFT field.
