@@ -70,8 +70,33 @@ class AuditReport:
         return sum(1 for claim in self.claims if claim["status"] == status)
 
 
-def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None) -> dict:
-    """The JSON object of one claim (see the module docstring).
+def claim_status(claim: Claim, evidence: Evidence | None, *, checked: bool = False, simulated: bool = True) -> str:
+    """The status a claim's record shows: the same in ``nnfield derive``, ``audit --no-simulate`` and the full audit.
+
+    A printed equation that differs from the derived form and that a check decides (``checked``) is
+    ``"simulation not run"`` while that check has not run (``simulated=False``), rather than a verdict the
+    full audit would change; otherwise :meth:`~nnfield.symbolic.Claim.status` with the evidence.
+
+    Examples
+    --------
+    >>> from nnfield.derivations.schoenholz2017 import linear_ring
+    >>> claim = linear_ring().claim("Sec. 5 (Laplace)")
+    >>> claim_status(claim, None, checked=True, simulated=False), claim_status(claim, None)
+    ('simulation not run', 'disputed')
+    """
+    if evidence is None and checked and not simulated and claim.comparison.equal is False and not claim.statement:
+        return "simulation not run"
+    return claim.status(evidence.supports_derived if evidence is not None else None)
+
+
+def checked_labels(entry) -> set[str]:
+    """The claim labels that the numerical checks of a registered paper decide."""
+    return {label for check in entry.checks() for label in check.claims}
+
+
+def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None, *, checked: bool = False,
+                 simulated: bool = True) -> dict:
+    """The JSON object of one claim (see the module docstring); ``checked`` and ``simulated`` as for :func:`claim_status`.
 
     Examples
     --------
@@ -80,14 +105,13 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None)
     >>> record["status"], record["equation"], record["also"], record["simulation"]
     ('reproduced', '13', ['46'], None)
     """
-    supports = evidence.supports_derived if evidence is not None else None
     return {
         "paper": claim.paper,
         "derivation": derivation_title,
         "equation": claim.equation,
         "also": list(claim.also),
         "title": claim.title,
-        "status": claim.status(supports),
+        "status": claim_status(claim, evidence, checked=checked, simulated=simulated),
         "printed_latex": claim.printed_latex,
         "derived_latex": claim.derived_latex,
         "printed_display": list(display_lines(claim.printed)),
@@ -174,10 +198,12 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
                                 evidence[label] = item
                         else:
                             validations.append({"paper": entry.id, "name": check.name, **item.to_json()})
+            checked = checked_labels(entry)
             for derive in entry.derivations:
                 derivation = derive()
                 for claim in derivation.claims:
-                    records.append(claim_record(claim, derivation.title, evidence.get(claim.equation)))
+                    records.append(claim_record(claim, derivation.title, evidence.get(claim.equation),
+                                                checked=claim.equation in checked, simulated=simulate))
             answered.extend(question_record(question) for question in entry.questions())
         meta = {
             "nnfield": nnfield.__version__,

@@ -130,12 +130,18 @@ def _derive(arguments) -> int:
     from nnfield.derivations import paper
     from nnfield.report import latex_document
 
+    from nnfield.audit import checked_labels, claim_status
+
     entry = paper(arguments.paper)
+    checked = checked_labels(entry)
     parts = []
     for derive in tqdm(entry.derivations, desc=f"derive {entry.id}", unit="derivation",
                        disable=not _progress(arguments)):
         derivation = derive()
-        parts.append(derivation.to_latex() if arguments.latex else derivation.to_text())
+        # The same record as `nnfield audit --no-simulate`: a claim a check decides says the simulation was not run.
+        statuses = {claim.equation: claim_status(claim, None, checked=claim.equation in checked, simulated=False)
+                    for claim in derivation.claims}
+        parts.append(derivation.to_latex(statuses) if arguments.latex else derivation.to_text(statuses))
     for question in entry.questions():
         parts.append(question.to_latex() if arguments.latex else question.to_text())
     if arguments.latex:
@@ -146,6 +152,7 @@ def _derive(arguments) -> int:
 
 
 def _audit(arguments) -> int:
+    from nnfield.symbolic.claims import STATUSES
     from nnfield.audit import AuditError, run_audit
     from nnfield.report import TEX_PACKAGES, LatexError, compile_pdf, pdflatex_available
 
@@ -157,7 +164,7 @@ def _audit(arguments) -> int:
         print(f"nnfield audit: error: {error}", file=sys.stderr)
         return 2
     summary = ", ".join(
-        f"{report.count(status)} {status}" for status in ("reproduced", "erratum", "disputed", "unsupported", "untested")
+        f"{report.count(status)} {status}" for status in STATUSES
         if report.count(status)
     )
     questions = f", {len(report.questions)} questions answered" if report.questions else ""

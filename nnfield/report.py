@@ -38,7 +38,7 @@ CELL_LIMIT = 200
 #: Characters of LaTeX beyond which a difference is described rather than printed.
 DIFFERENCE_LIMIT = 300
 
-STATUS_ORDER = ("erratum", "disputed", "unsupported", "untested", "reproduced")
+STATUS_ORDER = ("erratum", "disputed", "unsupported", "untested", "simulation not run", "reproduced")
 
 #: What each status of a claim means.
 STATUS_MEANING = {
@@ -51,6 +51,8 @@ STATUS_MEANING = {
     "unsupported": "a statement the paper makes in words, contradicted by the derivation: the cases where "
                    "the paper says it holds and the derivation says it does not are listed",
     "untested": "SymPy could decide neither equality nor difference",
+    "simulation not run": "printed and derived forms differ and a check of the audit decides between them, but the "
+                          "simulations were not run (--no-simulate); not a verdict",
 }
 
 #: What each evidence verdict means (``-`` in the evidence column: not simulated).

@@ -20,9 +20,11 @@ def test_audit_without_simulation_writes_every_file(tmp_path):
     for claim in document["claims"]:
         assert REQUIRED <= set(claim)
         assert claim["simulation"] is None
-        assert claim["status"] in {"reproduced", "disputed"}  # without simulation nothing is an erratum
+        assert claim["status"] in {"reproduced", "disputed", "simulation not run"}  # no erratum without a simulation
+    statuses = {claim["equation"]: claim["status"] for claim in document["claims"]}
+    assert statuses["Sec. 5 (Laplace)"] == statuses["10"] == "simulation not run"  # decided by checks not run
     markdown = (folder / "report.md").read_text()
-    assert "$" in markdown and "| 13 |" in markdown
+    assert "$" in markdown and "| eq. 13 (also 46) |" in markdown
     tex = (folder / "report.tex").read_text()
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
 
@@ -91,6 +93,11 @@ def test_full_audit_with_simulation(tmp_path):
     for label in ("Hessian: same-layer blocks", "Hessian: trace", "14", "10-11"):
         assert claims["li2019", label]["status"] == "reproduced", label
         assert claims["li2019", label]["simulation"]["verdict"] == "agrees", label
+    # Neither audit --no-simulate nor derive shows a verdict that the full audit contradicts.
+    unsimulated = run_audit(simulate=False, out=tmp_path / "unsimulated", progress=False)
+    for record in unsimulated.claims:
+        full = claims[record["paper"], record["equation"]]["status"]
+        assert record["status"] in (full, "simulation not run"), (record["paper"], record["equation"])
     figures = tmp_path / "report" / "figures"
     for name in ("fig3_saddle_norm.png", "fig4_mode_variance.png", "fig5_relu_saddle.png", "fig6_relu_mode_covariance.png"):
         assert (figures / name).stat().st_size > 10_000

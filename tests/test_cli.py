@@ -25,6 +25,9 @@ def test_derive_prints_steps_and_claims():
     assert result.returncode == 0, result.stderr
     assert "Uniform saddle r*" in result.stdout
     assert "eq. 15" in result.stdout and "reproduced" in result.stdout
+    assert "eq. Sec. 5 (Laplace): Laplace" in result.stdout
+    assert next(line for line in result.stdout.splitlines() if line.startswith("eq. Sec. 5 (Laplace)")).endswith(
+        "simulation not run")  # the record audit --no-simulate shows, not a verdict the full audit changes
 
 
 def test_derive_latex():

@@ -28,7 +28,8 @@ from nnfield.symbolic.lattice import ring_residual, same_ring_energy
 __all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "Step", "Derivation", "STATUSES"]
 
 #: The verdicts a claim can carry, in the vocabulary of the audit report.
-STATUSES = ("reproduced", "erratum", "disputed", "unsupported", "untested")
+#: ``simulation not run`` is not a verdict: the record of a claim that a check decides, when the check did not run.
+STATUSES = ("reproduced", "erratum", "disputed", "unsupported", "untested", "simulation not run")
 
 
 @dataclass(frozen=True)
@@ -477,7 +478,7 @@ class Derivation:
         numbers = ", ".join(claim.equation for claim in self.claims)
         raise KeyError(f"no claim for equation {equation!r} in {self.paper}; the claims are: {numbers}")
 
-    def to_text(self) -> str:
+    def to_text(self, statuses: Mapping[str, str] | None = None) -> str:
         """A plain-text account: each step, then each claim with its verdict."""
         lines = [f"{self.title} ({self.paper})", ""]
         for number, step in enumerate(self.steps, 1):
@@ -488,12 +489,12 @@ class Derivation:
                 lines.append(f"   note: {step.note}")
         lines.append("")
         for claim in self.claims:
-            lines.append(f"eq. {claim.equation}: {claim.title}: {claim.status()}")
+            lines.append(f"eq. {claim.equation}: {claim.title}: {(statuses or {}).get(claim.equation, claim.status())}")
             lines.append(f"   printed: {sp.sstr(claim.printed)}")
             lines.append(f"   derived: {sp.sstr(claim.derived)}")
         return "\n".join(lines)
 
-    def to_latex(self) -> str:
+    def to_latex(self, statuses: Mapping[str, str] | None = None) -> str:
         """A LaTeX fragment for a document: each step, then each claim with its verdict.
 
         Text is escaped; formulas are displayed with :func:`~nnfield.symbolic.latex.display_math`, so
@@ -507,7 +508,8 @@ class Derivation:
             lines += [display_math(line) for line in display_lines(step.result)]
         lines.append(r"\end{enumerate}")
         for claim in self.claims:
-            lines.append(rf"\paragraph{{{escape_text(f'eq. {claim.equation}: {claim.title}')}.}} {claim.status()}. "
+            status = (statuses or {}).get(claim.equation, claim.status())
+            lines.append(rf"\paragraph{{{escape_text(f'eq. {claim.equation}: {claim.title}')}.}} {status}. "
                          "Printed:")
             lines += [display_math(line) for line in display_lines(claim.printed)]
             lines.append("Derived:")
