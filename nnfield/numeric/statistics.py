@@ -177,7 +177,10 @@ def fourth_cumulant(samples) -> CumulantEstimate:
       on each other.
 
     The standard error is the delete-one-group jackknife, computed in closed form from the
-    power sums (O(M)); both estimators are U-statistics, for which it is consistent.
+    power sums (O(M)); both estimators are U-statistics, for which it is consistent. The law of
+    :math:`k_4` is skewed when the draws have heavy tails, and a 95 % interval from this error then
+    covers less often at moderate M (about 92 % at M = 1000 for a Gaussian scale mixture of excess
+    kurtosis 0.5, 95 % by M = 20 000; tested).
 
     Examples
     --------
