@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -53,6 +55,7 @@ __all__ = [
     "TANH",
     "Activation",
     "GaussianAverage",
+    "InfiniteAverageError",
     "PairAverage",
     "activation",
 ]
@@ -70,9 +73,14 @@ q12 = sp.Symbol("q12", real=True)
 _correlation = sp.Symbol("s", real=True)
 
 _SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d sqrt(q) / 0.25) for a strip of half-width d
+_MAX_POINTS_1D = 200_001  # beyond this (q above about 7e6) one-input averages use adaptive quadrature
 _MAX_POINTS_2D = 1601  # per dimension: about 2.6 million evaluations, a few tens of milliseconds
 _PRICE_ORDERS = 6  # derivatives tried before the two-input average falls back to quadrature
 _KINKS = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.Piecewise, sp.sign, sp.DiracDelta)
+
+
+class InfiniteAverageError(ValueError):
+    """A Gaussian average that is infinite, or beyond the floating-point range."""
 
 
 def _stable(expression: sp.Expr, variable: sp.Symbol) -> Callable:
@@ -82,7 +90,7 @@ def _stable(expression: sp.Expr, variable: sp.Symbol) -> Callable:
     """
     regular = expression.replace(sp.DiracDelta, lambda *arguments: sp.S.Zero)
     fast = sp.lambdify(variable, regular, ["scipy", "numpy"])
-    precise = sp.lambdify(variable, regular, "mpmath")
+    precise = _precise(expression, variable)
 
     def evaluate(x):
         x = np.asarray(x, dtype=float)
@@ -119,12 +127,20 @@ class GaussianAverage:
 
     def __call__(self, variance):
         """The average at ``variance`` (a number >= 0 or an array of them)."""
+        if isinstance(variance, numbers.Real):  # the fast path of root finding
+            value = float(variance)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"the variance q must be finite and >= 0; got {variance}")
+            result = self._function(value)
+            if not math.isfinite(result):
+                raise InfiniteAverageError(f"E[{self.integrand}] is infinite (or beyond floating point) at q = {variance}")
+            return result
         variance = np.asarray(variance, dtype=float)
         if np.any(variance < 0) or not np.all(np.isfinite(variance)):
             raise ValueError(f"the variance q must be finite and >= 0; got {variance}")
         result = np.vectorize(self._function, otypes=[float])(variance)
         if not np.all(np.isfinite(result)):
-            raise ValueError(f"E[{self.integrand}] is infinite (or beyond floating point) at q = {variance}")
+            raise InfiniteAverageError(f"E[{self.integrand}] is infinite (or beyond floating point) at q = {variance}")
         return float(result) if result.ndim == 0 else result
 
 
@@ -147,12 +163,22 @@ class PairAverage:
     method: str
     expression: sp.Expr | None
     _function: Callable = field(repr=False, compare=False)
+    _scalar: Callable = field(repr=False, compare=False)
 
     def __call__(self, variance_1, covariance, variance_2):
         """The average at ``(q11, q12, q22)``; numbers or broadcastable arrays, with ``q12^2 <= q11 q22``.
 
         A covariance beyond the Cauchy-Schwarz bound by rounding only (relative 1e-12) is clipped to it.
         """
+        if all(isinstance(value, numbers.Real) for value in (variance_1, covariance, variance_2)):
+            a, b, c = float(variance_1), float(covariance), float(variance_2)
+            bound = math.sqrt(a * c) if a >= 0 and c >= 0 else -1.0
+            if abs(b) <= bound * (1 + 1e-12) + 1e-300:
+                result = self._scalar(a, min(bound, max(-bound, b)), c)
+                if not math.isfinite(result):
+                    raise InfiniteAverageError(f"E[({self.first})({self.second})] is infinite (or beyond floating "
+                                               f"point) at (q11, q12, q22) = ({variance_1}, {covariance}, {variance_2})")
+                return result
         a, b, c = (np.asarray(value, dtype=float) for value in (variance_1, covariance, variance_2))
         bound = np.sqrt(a * c)
         if np.any(a < 0) or np.any(c < 0) or np.any(np.abs(b) > bound * (1 + 1e-12) + 1e-300):
@@ -161,7 +187,7 @@ class PairAverage:
         b = np.clip(b, -bound, bound)
         result = np.asarray(self._function(a, b, c), dtype=float)
         if not np.all(np.isfinite(result)):
-            raise ValueError(f"E[({self.first})({self.second})] is infinite (or beyond floating point) "
+            raise InfiniteAverageError(f"E[({self.first})({self.second})] is infinite (or beyond floating point) "
                              f"at (q11, q12, q22) = ({variance_1}, {covariance}, {variance_2})")
         return float(result) if result.ndim == 0 else result
 
@@ -270,7 +296,7 @@ class Activation:
         if pair.expression is None:
             return self.average(integrand)
         diagonal = sp.simplify(pair.expression.subs({q11: q, q22: q}).subs(q12, q))
-        function = sp.lambdify(q, diagonal, ["scipy", "numpy"])
+        function = sp.lambdify(q, diagonal, ["math", "mpmath"])
         return GaussianAverage(integrand, CLOSED_FORM_PRICE, diagonal, lambda value: float(function(value)))
 
 
@@ -310,7 +336,7 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
 def _one_input_average(integrand: sp.Expr, variable: sp.Symbol) -> GaussianAverage:
     closed = _closed_one_input(integrand, variable)
     if closed is not None:
-        function = sp.lambdify(q, closed, ["scipy", "numpy"])
+        function = sp.lambdify(q, closed, ["math", "mpmath"])
         return GaussianAverage(integrand, CLOSED_FORM, closed, lambda value: float(function(value)))
     compiled = _stable(integrand, variable)
     if integrand.has(*_KINKS):
@@ -358,33 +384,40 @@ def _grid(spread: float, half_width: float) -> tuple[np.ndarray, np.ndarray]:
     return nodes, np.exp(-nodes * nodes / 2) * spacing / math.sqrt(2 * math.pi)
 
 
-def _half_width(function: Callable, scale: float, description: str) -> float:
-    """How far out the nodes must go for :math:`E[f(\\text{scale}\\, z)]`: 9.5, or more for fast-growing f.
+def _weighted_values(function: Callable, scale: float, spread: float, description: str):
+    """Nodes, weights and :math:`f(\\text{scale}\\, z)` on a trapezoid grid wide enough for the weighted integrand to decay.
 
-    Raises ``ValueError`` when the weighted integrand has not decayed by :math:`|z| = 60`.
+    The grid reaches :math:`|z| = 9.5`, or further for fast-growing f; an integrand that has not decayed
+    by :math:`|z| = 60` raises :class:`InfiniteAverageError`.
     """
     for half_width in (9.5, 15.0, 25.0, 40.0, 60.0):
-        ends = np.array([-half_width, half_width])
-        nodes, weights = _grid(1.0, half_width)
+        nodes, weights = _grid(spread, half_width)
+        values = function(scale * nodes)
         with np.errstate(all="ignore"):
-            tails = np.abs(function(scale * ends)) * np.exp(-ends * ends / 2)
-            bulk = np.nanmax(np.abs(function(scale * nodes)) * weights)
-        if np.all(np.isfinite(tails)) and np.all(tails <= 1e-17 * max(bulk, 1e-300)):
-            return half_width
-    raise ValueError(f"the Gaussian average of {description} is infinite at variance {scale**2}: "
-                     "the integrand does not decay")
+            weighted = np.abs(values * weights)
+        if np.all(np.isfinite(weighted)) and max(weighted[0], weighted[-1]) <= 1e-17 * max(weighted.max(), 1e-300):
+            return nodes, weights, values
+    raise InfiniteAverageError(f"the Gaussian average of {description} is infinite at variance {scale**2}: "
+                               "the integrand does not decay")
 
 
 def _trapezoid_1d(compiled: Callable, integrand: sp.Expr, variable: sp.Symbol, variance: float) -> float:
     scale = math.sqrt(variance)
-    nodes, weights = _grid(scale, _half_width(compiled, scale, str(integrand)))
-    return float(weights @ compiled(scale * nodes))
+    if 2 * 9.5 * scale / _SPACING > _MAX_POINTS_1D:
+        return _adaptive(compiled, integrand, variable, variance)
+    _, weights, values = _weighted_values(compiled, scale, scale, str(integrand))
+    return float(weights @ values)
+
+
+@functools.lru_cache(maxsize=256)
+def _precise(expression: sp.Expr, variable: sp.Symbol) -> Callable:
+    return sp.lambdify(variable, expression.replace(sp.DiracDelta, lambda *arguments: sp.S.Zero), "mpmath")
 
 
 def _adaptive(compiled: Callable, integrand: sp.Expr, variable: sp.Symbol, variance: float) -> float:
     scale = math.sqrt(variance)
-    _half_width(compiled, scale, str(integrand))  # refuses infinite averages
-    precise = sp.lambdify(variable, integrand.replace(sp.DiracDelta, lambda *arguments: sp.S.Zero), "mpmath")
+    _weighted_values(compiled, scale, 1.0, str(integrand))  # refuses infinite averages
+    precise = _precise(integrand, variable)
 
     def weighted(t):
         value = float(compiled(np.array(scale * t))) * math.exp(-t * t / 2)
@@ -392,8 +425,10 @@ def _adaptive(compiled: Callable, integrand: sp.Expr, variable: sp.Symbol, varia
             value = float(precise(mpmath.mpf(scale * t)) * mpmath.exp(-mpmath.mpf(t) ** 2 / 2))
         return value
 
-    total = sum(integrate.quad(weighted, lower, upper, epsabs=0.0, epsrel=1e-12, limit=200, points=None)[0]
-                for lower, upper in ((-np.inf, 0.0), (0.0, np.inf)))
+    with warnings.catch_warnings():  # far beyond the trapezoid's range (q > 7e6) a tolerance of 1e-12 may be missed
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        total = sum(integrate.quad(weighted, lower, upper, epsabs=0.0, epsrel=1e-12, limit=200)[0]
+                    for lower, upper in ((-np.inf, 0.0), (0.0, np.inf)))
     return total / math.sqrt(2 * math.pi)
 
 
@@ -415,11 +450,17 @@ def _two_input_average(first: sp.Expr, second: sp.Expr, variable: sp.Symbol) -> 
                 correlation = np.clip(np.where(scale > 0, b / np.where(scale > 0, scale, 1.0), 0.0), -1.0, 1.0)
                 return np.broadcast_to(function(a, c, correlation), np.broadcast(a, b, c).shape)
 
+        scalar = sp.lambdify((q11, q22, _correlation), closed, ["math", "mpmath"])
+
+        def evaluate_scalar(a, b, c):
+            scale = math.sqrt(a * c)
+            return float(scalar(a, c, min(1.0, max(-1.0, b / scale)) if scale > 0 else 0.0))
+
         expression = sp.simplify(closed.subs(_correlation, q12 / sp.sqrt(q11 * q22)))
-        return PairAverage(first, second, CLOSED_FORM_PRICE, expression, evaluate)
+        return PairAverage(first, second, CLOSED_FORM_PRICE, expression, evaluate, evaluate_scalar)
     compiled = (_stable(first, variable), _stable(second, variable))
-    return PairAverage(first, second, TRAPEZOID, None,
-                       np.vectorize(functools.partial(_trapezoid_2d, compiled, (first, second)), otypes=[float]))
+    quadrature = functools.partial(_trapezoid_2d, compiled, (first, second))
+    return PairAverage(first, second, TRAPEZOID, None, np.vectorize(quadrature, otypes=[float]), quadrature)
 
 
 def _closed_two_input(first: sp.Expr, second: sp.Expr, variable: sp.Symbol) -> sp.Expr | None:
@@ -510,8 +551,10 @@ def _trapezoid_2d(compiled, parts, variance_1, covariance, variance_2) -> float:
     scale_1, scale_2 = math.sqrt(variance_1), math.sqrt(variance_2)
     correlation = covariance / (scale_1 * scale_2) if scale_1 * scale_2 > 0 else 0.0
     correlation = min(1.0, max(-1.0, correlation))
-    half_width = max(_half_width(f, scale_1, str(parts[0])), _half_width(g, scale_2, str(parts[1])))
-    spread = min(max(scale_1, scale_2), _MAX_POINTS_2D * _SPACING / (2 * half_width))
+    spread = min(max(scale_1, scale_2), _MAX_POINTS_2D * _SPACING / (2 * 9.5))
+    half_width = max(_weighted_values(f, scale_1, spread, str(parts[0]))[0][-1],
+                     _weighted_values(g, scale_2, spread, str(parts[1]))[0][-1])
+    spread = min(spread, _MAX_POINTS_2D * _SPACING / (2 * half_width))
     nodes, weights = _grid(spread, half_width)
     first = f(scale_1 * nodes) * weights
     second = g(scale_2 * (correlation * nodes[:, None] + math.sqrt(1 - correlation**2) * nodes[None, :]))

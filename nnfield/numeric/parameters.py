@@ -62,16 +62,16 @@ def positive_real(name: str, value, meaning: str) -> float:
 
 
 def non_negative_real(name: str, value, meaning: str) -> float:
-    """``value`` as a float, if it is finite and >= 0 (a bias variance that may vanish, say).
+    """``value`` as a float, if it is finite and >= 0 (a bias variance, say).
 
     Examples
     --------
     >>> non_negative_real("sigma_b2", 0, "the bias variance")
     0.0
-    >>> non_negative_real("sigma_b2", -0.5, "the bias variance")
+    >>> non_negative_real("sigma_b2", -0.01, "the bias variance")
     Traceback (most recent call last):
     ...
-    ValueError: sigma_b2 must be a finite number >= 0 (the bias variance); got -0.5
+    ValueError: sigma_b2 must be a finite number >= 0 (the bias variance); got -0.01
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a finite number >= 0 ({meaning}); got {value!r} of type {type(value).__name__}")

@@ -84,7 +84,7 @@ def as_generator(rng) -> np.random.Generator:
 def _check(sigma_w2, sigma_b2, N, L, M):
     return (
         positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2"),
-        positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2"),
+        non_negative_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2; 0 for a network without biases"),
         positive_integer("N", N, "the width of each layer"),
         positive_integer("L", L, "the number of layers"),
         positive_integer("M", M, "the number of networks"),
@@ -279,14 +279,7 @@ def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
 
 
 def _check_units(sigma_w2, sigma_b2, N, L, M, input_q):
-    return (
-        positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2"),
-        non_negative_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2"),
-        positive_integer("N", N, "the width of each layer"),
-        positive_integer("L", L, "the number of layers"),
-        positive_integer("M", M, "the number of networks"),
-        positive_real("input_q", input_q, "the input's |x|^2 / N"),
-    )
+    return (*_check(sigma_w2, sigma_b2, N, L, M), positive_real("input_q", input_q, "the input's |x|^2 / N"))
 
 
 def dense_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, rng=None,
