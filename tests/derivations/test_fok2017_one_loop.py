@@ -6,11 +6,13 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from scipy import integrate
 
-from nnfield.derivations.fok2017.one_loop import T_site, one_site_loops
+from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.symbols import lam, m2
 from nnfield.derivations.kahn2017.answers import _thermal_field_theory
 from nnfield.numeric.boltzmann import radial_moment
+from nnfield.numeric.transfer import o_chain_transfer
 from nnfield.symbolic.lowtemperature import boltzmann_series
 
 r = sp.Symbol("r", positive=True)
@@ -67,7 +69,7 @@ def test_the_answer_to_kahn2017_is_built_from_the_derived_shifts():
     question = _thermal_field_theory()
     assert question.label == "thermal field theory for the learning rate"
     assert "linear in T" in question.answer and "5*T**2*lambda/12" in question.answer
-    assert question.steps[-1].result == sp.Tuple(0, 2 * T_site / sp.Symbol("v", positive=True) ** 2)
+    assert sp.Tuple(0, 2 * T_site / sp.Symbol("v", positive=True) ** 2) in [step.result for step in question.steps]
 
 
 def test_the_series_refuses_a_point_that_is_not_a_minimum():
@@ -77,3 +79,75 @@ def test_the_series_refuses_a_point_that_is_not_a_minimum():
         boltzmann_series(r, -((r - 1) ** 2), r, 1, T)
     with pytest.raises(ValueError, match="order must be a non-negative integer"):
         boltzmann_series(r, (r - 1) ** 2, r, 1, T, order=-1)
+
+
+# --- the chain along the layers -------------------------------------------------------------------
+
+CHAIN = dict(coupling=1.2, mass_squared=-1.5, quartic=0.7)
+
+
+def hand_chain(temperature, coupling, mass_squared, quartic):
+    """One loop written out by hand.
+
+    Radii: the plain chain J(r - r')^2/2 + V(r), s = r - v, third and fourth derivatives 6 lambda v and
+    6 lambda, C_l = C_0 exp(-k0 l); Sigma = 3 lambda C_0 + V3 <s> - V3^2/(2T) C_0^2 sum_l exp(-2 k0 |l| + k0 l)
+    with <s> = -V3 C_0 / (2 M^2). Directions (D' = 3): rotors of coupling K = J r r'/T, whose
+    -ln(coth K - 1/K) = 1/K + 1/(2 K^2) + ..., averaged over <1/(r r')>.
+    """
+    v2 = -mass_squared / quartic
+    v, mass = math.sqrt(v2), -2 * mass_squared
+    k0 = math.acosh(1 + mass / (2 * coupling))
+
+    def correlation(lag):
+        return integrate.quad(lambda k: temperature * math.cos(k * lag) / (mass + 2 * coupling * (1 - math.cos(k))),
+                              -math.pi, math.pi)[0] / (2 * math.pi)
+
+    c0, c1 = correlation(0), correlation(1)
+    g3, g4 = 6 * quartic * v, 6 * quartic
+    shift = -g3 * c0 / (2 * mass)
+    bubble = c0**2 * (1 + 1 / (math.exp(k0) - 1) + 1 / (math.exp(3 * k0) - 1))
+    sigma = g4 / 2 * c0 + g3 * shift - g3**2 / (2 * temperature) * bubble
+    inverse_bond = (1 - 2 * shift / v + (2 * c0 + c1) / v2) / v2  # <1/(r r')> to second order in s
+    pi = temperature / coupling * inverse_bond + temperature**2 / (2 * coupling**2 * v2**2)
+    return k0 + sigma / (2 * coupling * math.sinh(k0)), pi
+
+
+@pytest.fixture(scope="module")
+def loops_three():
+    return chain_loops(3)
+
+
+def test_chain_loops_match_the_hand_derivation(loops_three):
+    for temperature in (0.01, 0.05):
+        derived = loops_three.predict(**CHAIN, temperature=temperature)
+        sigma, pi = hand_chain(temperature, **CHAIN)
+        assert derived["sigma"][1] == pytest.approx(sigma, rel=1e-10)
+        assert derived["pi"][1] == pytest.approx(pi, rel=1e-10)
+        spin_wave = temperature * CHAIN["quartic"] / (-CHAIN["mass_squared"] * CHAIN["coupling"])  # (D'-1)T/(2Jv^2)
+        assert derived["pi"][0] == pytest.approx(spin_wave, rel=1e-12)
+
+
+def test_chain_loops_against_the_transfer_operator(loops_three):
+    """Doubling T: sigma's residual after one loop grows fourfold (O(T^2)), pi's eightfold (O(T^3))."""
+    residuals = []
+    for temperature in (0.005, 0.01):
+        chain = o_chain_transfer(lambda w: CHAIN["mass_squared"] * w**2 / 2 + CHAIN["quartic"] * w**4 / 4, 3,
+                                 CHAIN["coupling"], temperature)
+        derived = loops_three.predict(**CHAIN, temperature=temperature)
+        residuals.append((1 / chain.radial_correlation_length - derived["sigma"][1],
+                          1 / chain.correlation_length - derived["pi"][1]))
+    (sigma_low, pi_low), (sigma_high, pi_high) = residuals
+    assert sigma_high / sigma_low == pytest.approx(4, rel=0.1)
+    assert pi_high / pi_low == pytest.approx(8, rel=0.15)
+
+
+def test_transfer_operator_keeps_the_radii_at_the_vacuum_at_low_temperature():
+    # the quadrature must reach beyond v = sqrt(-m^2/lambda): <|w|^2> -> v^2 as T -> 0
+    chain = o_chain_transfer(lambda w: -1.5 * w**2 / 2 + 0.7 * w**4 / 4, 3, 1.2, 0.003)
+    assert chain.radii.max() > math.sqrt(1.5 / 0.7) + 0.2
+    assert chain.mean_square == pytest.approx(1.5 / 0.7, rel=0.01)
+
+
+def test_chain_loops_need_directions():
+    with pytest.raises(ValueError, match="D' must be an integer >= 2"):
+        chain_loops(1)

@@ -10,7 +10,6 @@ standard error. The fitted slope of the exact shift itself decides between a cla
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +17,15 @@ import numpy as np
 from scipy import stats
 
 from nnfield.derivations.fok2017.checks import PARAMETERS, _mass_squared
-from nnfield.derivations.fok2017.one_loop import T_site, one_site_loops
+from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.symbols import lam
 from nnfield.numeric.boltzmann import radial_moment
 from nnfield.numeric.evidence import Evidence
 from nnfield.numeric.plots import new_figure, save_figure
+from nnfield.numeric.transfer import o_chain_transfer
 
-__all__ = ["LogLogSlope", "loglog_slope", "one_site_against_quadrature", "TEMPERATURES", "DIMENSION"]
+__all__ = ["LogLogSlope", "loglog_slope", "one_site_against_quadrature", "chain_against_transfer_operator",
+           "TEMPERATURES", "CHAIN_TEMPERATURES", "DIMENSION"]
 
 #: Temperatures of the check: low enough for the series, spread over a decade for the slopes.
 TEMPERATURES = tuple(np.geomspace(0.004, 0.06, 6))
@@ -112,4 +113,70 @@ def _plot(path, rows, rule):
     axes.set_ylabel("|difference|")
     axes.set_title(f"fok2017, one O({DIMENSION}) multiplet: classical loop expansion against exact quadrature", fontsize=9)
     axes.legend(fontsize=6, ncol=2)
+    save_figure(figure, path)
+
+
+#: Temperatures of the chain check (the transfer operator is exact at each).
+CHAIN_TEMPERATURES = tuple(np.geomspace(0.004, 0.04, 5))
+
+
+def chain_against_transfer_operator(rng, figures: Path, progress: bool) -> Evidence:
+    """One-loop inverse correlation lengths of sigma and pi along the chain against the exact transfer operator.
+
+    Sigma's one-loop term is O(T), so its residual must fall faster than T; pi's tree term is already
+    O(T) and its one-loop term O(T^2), so its residual must fall faster than T^2.
+    """
+    from nnfield.derivations.fok2017.chain_checks import CHAIN, _radial_potential  # chain_checks imports this module
+
+    loops = chain_loops(DIMENSION)
+    exact = {"sigma": [], "pi": []}
+    predicted = {"sigma": [], "pi": []}
+    for temperature in CHAIN_TEMPERATURES:
+        chain = o_chain_transfer(_radial_potential, DIMENSION, CHAIN["coupling"], temperature)
+        exact["sigma"].append(1 / chain.radial_correlation_length)
+        exact["pi"].append(1 / chain.correlation_length)
+        values = loops.predict(**CHAIN, temperature=temperature)
+        predicted["sigma"].append(values["sigma"])
+        predicted["pi"].append(values["pi"])
+    rows, passed, margins = [], True, []
+    for name, order_of_one_loop in (("sigma", 1), ("pi", 2)):
+        measured = np.array(exact[name])
+        tree, one_loop = (np.array([p[k] for p in predicted[name]]) for k in (0, 1))
+        fits = (loglog_slope(CHAIN_TEMPERATURES, measured - tree), loglog_slope(CHAIN_TEMPERATURES, measured - one_loop))
+        margin = (fits[1].slope - order_of_one_loop) / fits[1].standard_error
+        passed &= margin > MARGIN
+        margins.append(margin)
+        rows.append((name, fits, measured - tree, measured - one_loop, order_of_one_loop))
+    _plot_chain(figures / "fok2017_one_loop_chain.png", rows)
+    detail = "; ".join(f"{name}: exact - tree ~ T^{fits[0].slope:.3f}+-{fits[0].standard_error:.3f}, exact - one loop "
+                       f"~ T^{fits[1].slope:.3f}+-{fits[1].standard_error:.3f} (must exceed {order})"
+                       for name, fits, _, _, order in rows)
+    return Evidence(
+        claims=(),
+        verdict="agrees" if passed else "disagrees",
+        statistic="smallest (slope of the residual after one loop - its order) / standard error",
+        value=min(margins),
+        p_value=None,
+        sample_sizes={"D'": DIMENSION, "J": CHAIN["coupling"],
+                      "temperatures": f"{CHAIN_TEMPERATURES[0]:.3g}..{CHAIN_TEMPERATURES[-1]:.3g} "
+                                      f"({len(CHAIN_TEMPERATURES)})"},
+        figure="fok2017_one_loop_chain.png",
+        detail=f"Chain of O({DIMENSION}) weights along the layers: inverse correlation lengths of the radii (sigma, "
+               f"channel 0 of the transfer operator) and of the directions (pi, channel 1). {detail}.",
+    )
+
+
+def _plot_chain(path, rows):
+    figure, axes = new_figure()
+    temperatures = np.array(CHAIN_TEMPERATURES)
+    labels = {"sigma": r"$1/\xi_\sigma$", "pi": r"$1/\xi_\pi$"}
+    for index, (name, _, tree, one_loop, _) in enumerate(rows):
+        axes.loglog(temperatures, np.abs(tree), "o-" if index == 0 else "^:", color=f"C{index}", markersize=7 - 3 * index,
+                    label=f"{labels[name]}: exact - tree")
+        axes.loglog(temperatures, np.abs(one_loop), "s--", color=f"C{index}", label=f"{labels[name]}: exact - one loop")
+    axes.set_xlabel("temperature T")
+    axes.set_ylabel("|difference| (1/layers)")
+    axes.set_title(f"fok2017, chain of O({DIMENSION}) weights: one-loop correlation lengths against the transfer operator",
+                   fontsize=8)
+    axes.legend(fontsize=7)
     save_figure(figure, path)

@@ -24,7 +24,7 @@ import sympy as sp
 
 from nnfield.derivations.fok2017.chain_checks import CHECK_NAMES
 from nnfield.derivations.fok2017.layers import layer_chain
-from nnfield.derivations.fok2017.one_loop import T_site, one_site_loops
+from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.ssb import o_theory, ssb_analysis
 from nnfield.derivations.fok2017.symbols import eta, lam, m2, mu
 from nnfield.symbolic import Step
@@ -170,7 +170,9 @@ def _thermal_field_theory() -> Question:
 
     sigma, pi, square = shift(loops.sigma_curvature), shift(loops.pi_curvature), shift(loops.mean_square)
     shifts = {d: shift(one_site_loops(d).pi_curvature) for d in (2, 4)}
-    steps = loops.steps + (Step("One-loop pi curvature shift for D' = 2 and D' = 4", sp.Tuple(*shifts.values())),)
+    chain = chain_loops(3)
+    steps = loops.steps + (Step("One-loop pi curvature shift for D' = 2 and D' = 4", sp.Tuple(*shifts.values())),
+                           *chain.steps[-3:])
     answer = (f"Noisy gradient descent samples the classical Boltzmann law exp(-V/T) of the weights (T = eta s^2/2), "
               f"so the relevant loop expansion is the classical one, in powers of T. For one O(3) multiplet in the "
               f"broken phase (v^2 = -m^2/lambda) it gives <|w|^2> = v^2 + {square}, a sigma curvature "
@@ -180,11 +182,14 @@ def _thermal_field_theory() -> Question:
               "one loop. fok2017's m^2(eta) = -mu^2 + lambda eta^2/4 is the "
               f"high-temperature rule of quantum thermal field theory, {loops.quantum_rule_shift} for O(3), the same "
               "for sigma and pi: a T^2 law that does not hold for these weights. Something like a temperature-"
-              "dependent mass does exist, but it is linear in the learning rate and depends on the direction.")
+              "dependent mass does exist, but it is linear in the learning rate and depends on the direction. Along "
+              "the chain of layers the same classical loops shift the sigma correlation length at order T and the pi "
+              "(spin-wave) one at relative order T, both checked against the exact transfer operator.")
     return Question(PAPER, "thermal field theory for the learning rate",
                     "to account for the effect of the learning rate, we employ results from thermal field theory and "
                     "identify the temperature with the learning rate ... This is probably BS, but something like this "
-                    "seems true.", steps, answer, (CHECK_NAMES["one loop"], CHECK_NAMES["langevin"]))
+                    "seems true.", steps, answer,
+                    (CHECK_NAMES["one loop"], CHECK_NAMES["chain one loop"], CHECK_NAMES["langevin"]))
 
 
 @functools.lru_cache(maxsize=1)
