@@ -31,7 +31,7 @@ def test_audit_without_simulation_writes_every_file(tmp_path):
 
 def test_questions_without_simulation_say_their_evidence_was_not_run(tmp_path):
     report = run_audit(["kahn2017"], simulate=False, out=tmp_path / "report", progress=False)
-    assert not report.claims and len(report.questions) == 4
+    assert not report.claims and len(report.questions) == 5
     markdown = (tmp_path / "report" / "report.md").read_text()
     assert "not run (--no-simulate)" in markdown and "| status | claims |" not in markdown
 

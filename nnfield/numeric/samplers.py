@@ -32,8 +32,10 @@ __all__ = [
     "as_generator",
     "dense_network_norms",
     "dense_network_overlaps",
+    "dense_network_units",
     "exact_network_overlaps",
     "exact_network_norms",
+    "exact_network_units",
     "linear_norm_chain",
     "norm",
     "relu",
@@ -288,3 +290,64 @@ def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
         overlaps[:, layer] = np.einsum("min,mjn->mij", z, z) / N
         activations = phi(z)
     return overlaps
+
+
+def _check_units(sigma_w2, sigma_b2, N, L, M, input_q):
+    return (*_check(sigma_w2, sigma_b2, N, L, M), positive_real("input_q", input_q, "the input's |x|^2 / N"))
+
+
+def dense_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, rng=None,
+                        batch: int = 256) -> np.ndarray:
+    """The pre-activations of every unit of every layer of M networks with one fixed input, drawing every weight.
+
+    ``z^1 = W^1 x + b^1`` and ``z^l = W^l phi(z^{l-1}) + b^l`` with ``W ~ N(0, sigma_w2/N)``,
+    ``b ~ N(0, sigma_b2)`` (``sigma_b2 = 0`` allowed), width N, and the fixed input
+    ``x = sqrt(input_q) (1, ..., 1)``, so ``|x|^2/N = input_q``. Unlike :func:`dense_network_norms`,
+    whose input is random, the first layer is then exactly Gaussian, of variance
+    ``sigma_w2 input_q + sigma_b2``. Networks are drawn ``batch`` at a time.
+
+    Returns an array of shape ``(M, L, N)``.
+
+    Examples
+    --------
+    >>> dense_network_units(0.5, 0.0, N=8, L=3, M=5, phi=relu, rng=0).shape
+    (5, 3, 8)
+    """
+    sigma_w2, sigma_b2, N, L, M, input_q = _check_units(sigma_w2, sigma_b2, N, L, M, input_q)
+    batch = positive_integer("batch", batch, "networks drawn at once")
+    phi = phi or _identity
+    generator = as_generator(rng)
+    units = np.empty((M, L, N))
+    for start in range(0, M, batch):
+        count = min(batch, M - start)
+        activation = np.full((count, N), np.sqrt(input_q))
+        for layer in range(L):
+            weights = generator.standard_normal((count, N, N)) * np.sqrt(sigma_w2 / N)
+            z = np.einsum("mij,mj->mi", weights, activation) + generator.standard_normal((count, N)) * np.sqrt(sigma_b2)
+            units[start:start + count, layer] = z
+            activation = phi(z)
+    return units
+
+
+def exact_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, rng=None) -> np.ndarray:
+    """The law of :func:`dense_network_units`, each layer drawn given the previous one: O(N) a layer.
+
+    Given layer ``l-1``, the N units of layer l are independent Gaussians of variance
+    ``sigma_w2 |phi(z^{l-1})|^2/N + sigma_b2``; the first layer's variance is ``sigma_w2 input_q + sigma_b2``.
+
+    Examples
+    --------
+    >>> exact_network_units(0.5, 0.1, N=8, L=3, M=5, phi=np.tanh, rng=0).shape
+    (5, 3, 8)
+    """
+    sigma_w2, sigma_b2, N, L, M, input_q = _check_units(sigma_w2, sigma_b2, N, L, M, input_q)
+    phi = phi or _identity
+    generator = as_generator(rng)
+    units = np.empty((M, L, N))
+    variance = np.full(M, sigma_w2 * input_q + sigma_b2)
+    for layer in range(L):
+        z = generator.standard_normal((M, N)) * np.sqrt(variance)[:, None]
+        units[:, layer] = z
+        activation = phi(z)
+        variance = sigma_w2 * np.einsum("mn,mn->m", activation, activation) / N + sigma_b2
+    return units

@@ -7,6 +7,8 @@
   correlation functions of the weights at several T.
 - The same chain at low T against the engine's Gaussian kernel: sigma and Goldstone (pi) mode spectra.
 - The mean field :math:`|\\frac1L\\sum_l w_l|^2` as L grows, against the transfer operator.
+- One multiplet's classical loop expansion against exact quadrature, and the chain's one-loop
+  correlation lengths against the transfer operator, as T -> 0 (:mod:`~nnfield.derivations.fok2017.loop_checks`).
 
 Every statistic has a null distribution fixed by the number of independent chains.
 """
@@ -20,6 +22,7 @@ import numpy as np
 
 from nnfield.derivations.fok2017.checks import PARAMETERS, _mass_squared
 from nnfield.derivations.fok2017.layers import layer_chain
+from nnfield.derivations.fok2017.loop_checks import chain_against_transfer_operator, one_site_against_quadrature
 from nnfield.derivations.fok2017.ssb import ssb_analysis
 from nnfield.derivations.fok2017.symbols import lam, mu
 from nnfield.numeric.boltzmann import radial_moment
@@ -41,6 +44,8 @@ CHECK_NAMES = {
     "transfer": "O(2) chain along the layers: Monte Carlo against the exact transfer operator",
     "gaussian": "O(3) chain at low T: sigma and Goldstone spectra against the Gaussian kernel",
     "mean field": "O(2) chain: the mean field as the number of layers grows",
+    "one loop": "one O(3) multiplet: classical loop expansion against Boltzmann quadrature as T -> 0",
+    "chain one loop": "O(3) chain: one-loop sigma and pi correlation lengths against the transfer operator as T -> 0",
 }
 #: The chain's stiffness and the weights' potential (fok2017's mu, lambda at eta below eta_c).
 CHAIN = dict(coupling=1.0, mass_squared=_mass_squared(**PARAMETERS), quartic=PARAMETERS["lam"])
@@ -352,4 +357,6 @@ def chain_checks() -> tuple[Check, ...]:
         Check(CHECK_NAMES["transfer"], (), chain_against_transfer),
         Check(CHECK_NAMES["gaussian"], (), gaussian_modes),
         Check(CHECK_NAMES["mean field"], (), mean_field_against_length),
+        Check(CHECK_NAMES["one loop"], (), one_site_against_quadrature),
+        Check(CHECK_NAMES["chain one loop"], (), chain_against_transfer_operator),
     )

@@ -191,10 +191,11 @@ def ssb_derivation() -> Derivation:
         steps.append(Step(f"One-loop thermal mass coefficient c (delta m^2 = c lambda T^2), D' = {d}", coefficient))
         claims.append(_claim("thermal", f"Sec. 2.4 (D'={d})", f"learning-rate mass m^2(eta) as a thermal mass, D' = {d}",
                              printed_coefficient, coefficient,
-                             note="Judged in the setting the rule comes from, a quantum field in 3+1 dimensions at high T: "
-                                  "c = (D'+2)/12 from delta m^2 = (T^2/24) sum_c d^4V/(d phi d phi d phi_c d phi_c); the "
-                                  "printed lambda eta^2/4 is the one-field value, used by the paper for O(D'). The weights "
-                                  "that noisy gradient descent samples are a classical system, where this rule does not "
-                                  "apply at all (the engine refuses it there)."))
+                             note="Judged in the setting the rule comes from, a quantum field in 3+1 dimensions at high T "
+                                  "(the engine refuses it elsewhere): c = (D'+2)/12 from delta m^2 = (T^2/24) sum_c d^4V/(d phi d phi d phi_c d phi_c); the "
+                                  "printed lambda eta^2/4 is the one-field value, used by the paper for O(D'). Both "
+                                  "are the high-temperature rule of quantum fields; the classical Boltzmann law that "
+                                  "noisy gradient descent samples shifts the curvatures linearly in T instead "
+                                  "(fok2017.one_loop; kahn2017's question on thermal field theory)."))
     return Derivation(PAPER, "O(D') theory of weights: spontaneous symmetry breaking", tuple(steps), tuple(claims),
                       predictor=lambda **parameters: ssb_analysis(**parameters))
