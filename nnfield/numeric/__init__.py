@@ -1,6 +1,8 @@
 """The numeric side: compiled expressions, samplers of random networks, spectra, statistics, figures.
 
 - :mod:`~nnfield.numeric.compile`: the one boundary from SymPy to numbers (``lambdify`` with ``cse``);
+- :mod:`~nnfield.numeric.activations`: one object per activation (expression, compiled function and
+  derivatives, one- and two-input Gaussian averages in closed form or by quadrature);
 - :mod:`~nnfield.numeric.samplers`: dense, exact and norm-chain samplers of random networks;
 - :mod:`~nnfield.numeric.spectra`: transient cut, FFT, mode covariance with error bars, and the
   finite-window expectation of a predicted spectrum;

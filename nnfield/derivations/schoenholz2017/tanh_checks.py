@@ -60,7 +60,7 @@ def mean_field_tanh(rng, figures, progress) -> Evidence:
         sample_sizes={"networks per value": setup["M"], "N": setup["N"], "L": setup["L"],
                       "sigma_w2 values": len(setup["sigma_w2"])},
         figure="fig1_tanh_mean_field.png",
-        detail="The mean-field map (Gaussian average by adaptive quadrature) predicts the bulk variance of tanh "
+        detail="The mean-field map (Gaussian average by quadrature) predicts the bulk variance of tanh "
                f"networks (largest |z| = {np.max(np.abs(z_scores)):.2f}); the sampled trajectories fluctuate about "
                "it, which the factorial approximation cannot describe.",
     )
