@@ -19,23 +19,19 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
-from nnfield.numeric.parameters import positive_integer, positive_real
+from nnfield.numeric.activations import ERF, LINEAR, RELU, TANH
+from nnfield.numeric.parameters import non_negative_real, positive_integer, positive_real
 from nnfield.numeric.plots import new_figure, save_figure
-from nnfield.numeric.samplers import as_generator, exact_network_overlaps, relu
+from nnfield.numeric.samplers import as_generator, exact_network_overlaps
 from nnfield.numeric.statistics import exponential_approach
 
 __all__ = ["ACTIVATIONS", "MeasuredCorrelation", "correlation_sequences", "measure_correlation_approach",
            "plot_phase_diagram"]
 
 
-def _linear(z):
-    return z
-
-
-#: The activations of the sweeps, by name: ``phi(z)`` on numpy arrays.
-ACTIVATIONS = {"linear": _linear, "relu": relu, "tanh": np.tanh, "erf": special.erf}
+#: The activations of the phase diagrams, by name.
+ACTIVATIONS = {activation.name: activation for activation in (LINEAR, RELU, TANH, ERF)}
 
 
 def _activation(name: str):
@@ -61,7 +57,7 @@ def correlation_sequences(phi: str, sigma_w2, sigma_b2, N, L, M, *, q_first=1.0,
     """
     function = _activation(phi)
     sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")
-    sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
+    sigma_b2 = non_negative_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
     width = positive_integer("N", N, "the width of each layer")
     q_first = positive_real("q_first", q_first, "the variance of the first layer")
     if q_first <= sigma_b2:
