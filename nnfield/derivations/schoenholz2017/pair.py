@@ -65,7 +65,9 @@ from nnfield.derivations.schoenholz2017.symbols import (
     sigma_w,
     x,
 )
+from nnfield.numeric.activations import ACTIVATIONS
 from nnfield.numeric.compile import compile_expression
+from nnfield.numeric.meanfield import mean_field
 from nnfield.numeric.parameters import positive_real
 from nnfield.symbolic import (
     Derivation,
@@ -226,14 +228,11 @@ def _predictor(decay_lengths, eft_length):
     eft = compile_expression(eft_length, (chi_c,))
 
     def predict(*, activation: str, sigma_w2, sigma_b2) -> PairPrediction:
-        from nnfield.numeric.meanfield import mean_field
-        from nnfield.sweep import EXPRESSIONS, _VARIABLE
-
-        if activation not in EXPRESSIONS:
-            raise ValueError(f"activation must be one of {', '.join(EXPRESSIONS)}; got {activation!r}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
         sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")
         sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
-        field = mean_field(EXPRESSIONS[activation], _VARIABLE, sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+        field = mean_field(ACTIVATIONS[activation], sigma_w2=sigma_w2, sigma_b2=sigma_b2)
         q_value = field.fixed_point()
         slope_q = math.exp(-1 / field.depth_scale())
         slope_c = field.chi_c()
