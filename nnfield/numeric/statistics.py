@@ -13,14 +13,15 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 from nnfield.numeric.spectra import ModeCovarianceEstimate
 
 __all__ = ["TwoSampleResult", "two_sample_test", "ChiSquareTest", "z_chi_square", "combined_chi_square",
            "bonferroni", "HotellingTest", "hotelling", "SpectralTest", "compare_with_prediction", "check_stream",
            "SIGNIFICANCE", "SplitChainResult", "split_chain_test", "Equilibration", "equilibrated_burn_in",
-           "CumulantEstimate", "fourth_cumulant"]
+           "CumulantEstimate", "fourth_cumulant", "ExponentialApproach",
+           "exponential_approach"]
 
 #: The significance level of every check: a p-value below it rejects the prediction.
 SIGNIFICANCE = 1e-3
@@ -520,3 +521,116 @@ def fourth_cumulant(samples) -> CumulantEstimate:
         estimator = "grouped U-statistic (centred law)"
     jackknife = np.sqrt((groups - 1) / groups * np.sum((left_out - left_out.mean()) ** 2))
     return CumulantEstimate(float(value), float(jackknife), int(groups), int(group_size), estimator)
+
+
+@dataclass(frozen=True)
+class ExponentialApproach:
+    """The limit and the rate of an exponential approach, :math:`m_l = c^* + A\\,\\chi^l`, with jackknife errors.
+
+    Attributes
+    ----------
+    limit, limit_error : float
+        :math:`c^*` and its standard error.
+    amplitude : float
+        :math:`A` (at layer 0 of the sequences).
+    ratio, ratio_error : float
+        :math:`\\chi`, the factor by which the distance to the limit shrinks per step, in (0, 1).
+    decay_length, decay_length_error : float
+        :math:`\\xi = -1/\\ln\\chi` and its standard error.
+    dof : int
+        Degrees of freedom of the jackknife (groups - 1): a z-score built from these errors
+        follows Student's t with ``dof`` degrees of freedom.
+    first : int
+        The first step used in the fit.
+    samples : int
+        The number of independent sequences.
+    """
+
+    limit: float
+    limit_error: float
+    amplitude: float
+    ratio: float
+    ratio_error: float
+    decay_length: float
+    decay_length_error: float
+    dof: int
+    first: int
+    samples: int
+
+
+def _fit_exponential_approach(mean: np.ndarray, steps: np.ndarray) -> tuple[float, float, float]:
+    """Least-squares ``(limit, amplitude, ratio)`` of ``mean ~ limit + amplitude * ratio**steps``.
+
+    For a fixed ratio the model is linear in limit and amplitude (normal equations in closed
+    form); the log-ratio is scanned from -12 (a jump within one step) to 0, then refined by
+    Brent's method on the profiled residual.
+    """
+    offsets = (steps - steps[0]).astype(float)
+    count, total, total_square = offsets.size, mean.sum(), float(mean @ mean)
+
+    def profile(log_ratio):
+        basis = np.exp(np.multiply.outer(np.atleast_1d(log_ratio), offsets))
+        basis_sum, basis_square, cross = basis.sum(axis=-1), (basis**2).sum(axis=-1), basis @ mean
+        amplitude = (count * cross - basis_sum * total) / (count * basis_square - basis_sum**2)
+        limit = (total - amplitude * basis_sum) / count
+        return total_square - limit * total - amplitude * cross, limit, amplitude
+
+    grid = np.linspace(-12.0, -1e-6, 241)
+    best = grid[int(np.argmin(profile(grid)[0]))]
+    log_ratio = optimize.minimize_scalar(lambda value: float(profile(value)[0][0]),
+                                         bounds=(max(best - 0.05, -12.0), min(best + 0.05, -1e-9)),
+                                         method="bounded", options={"xatol": 1e-10}).x
+    _, limit, amplitude = profile(log_ratio)
+    return float(limit[0]), float(amplitude[0] * np.exp(-log_ratio * steps[0])), float(np.exp(log_ratio))
+
+
+def exponential_approach(sequences, *, first: int = 0, groups: int = 20) -> ExponentialApproach:
+    """Fit the mean of independent sequences with :math:`c^* + A\\chi^l`; errors by a grouped jackknife.
+
+    The rows of ``sequences`` (shape ``(M, L)``) are independent realisations (networks); the
+    steps of one row may be correlated. The fit is to the mean over rows, from step ``first`` on.
+    The rows are split into ``groups`` groups; deleting one group at a time gives the jackknife
+    variance :math:`\\frac{G-1}{G}\\sum_g (\\hat\\theta_{-g} - \\bar\\theta)^2` of each estimate, which
+    accounts for the correlations along a row.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(0)
+    >>> steps = np.arange(40)
+    >>> rows = 0.3 + 0.5 * 0.8**steps + 0.01 * g.standard_normal((200, 40))
+    >>> fit = exponential_approach(rows)
+    >>> round(fit.limit, 3), round(fit.ratio, 3), fit.dof
+    (0.3, 0.8, 19)
+    >>> bool(abs(fit.decay_length + 1 / np.log(0.8)) < 4 * fit.decay_length_error)
+    True
+    """
+    sequences = np.asarray(sequences, dtype=float)
+    if sequences.ndim != 2:
+        raise ValueError(f"sequences must be a 2-D array (independent rows, steps); got shape {sequences.shape}")
+    rows, length = sequences.shape
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or not 2 <= groups <= rows:
+        raise ValueError(f"groups must be an integer from 2 to the number of rows ({rows}); got {groups!r}")
+    if isinstance(first, bool) or not isinstance(first, (int, np.integer)) or not 0 <= first <= length - 4:
+        raise ValueError(f"first must be an integer from 0 to L - 4 = {length - 4} (the fit needs 4 steps); "
+                         f"got {first!r}")
+    if not np.all(np.isfinite(sequences)):
+        raise ValueError("sequences must be finite")
+    steps = np.arange(first, length)
+    data = sequences[:, first:]
+    limit, amplitude, ratio = _fit_exponential_approach(data.mean(axis=0), steps)
+    labels = np.arange(rows) % groups
+    totals = np.array([data[labels == g].sum(axis=0) for g in range(groups)])
+    counts = np.bincount(labels, minlength=groups)
+    deleted = np.array([_fit_exponential_approach((totals.sum(axis=0) - totals[g]) / (rows - counts[g]), steps)
+                        for g in range(groups)])
+    deleted_lengths = -1 / np.log(deleted[:, 2])
+
+    def jackknife_error(values):
+        return float(np.sqrt((groups - 1) / groups * np.sum((values - values.mean()) ** 2)))
+
+    return ExponentialApproach(
+        limit=limit, limit_error=jackknife_error(deleted[:, 0]), amplitude=amplitude,
+        ratio=ratio, ratio_error=jackknife_error(deleted[:, 2]),
+        decay_length=float(-1 / np.log(ratio)), decay_length_error=jackknife_error(deleted_lengths),
+        dof=groups - 1, first=int(first), samples=rows,
+    )

@@ -19,7 +19,7 @@ import sympy as sp
 from nnfield.symbolic.conditions import positivity_condition, simplify_under
 from nnfield.symbolic.fluctuations import QuadraticFluctuations
 
-__all__ = ["FourierKernel", "fourier_kernel", "polynomial_in_cosine"]
+__all__ = ["FourierKernel", "KernelDeterminant", "fourier_kernel", "kernel_determinant", "polynomial_in_cosine"]
 
 
 @dataclass(frozen=True)
@@ -233,3 +233,69 @@ def _pair_of_offsets(forward, backward, q, delta) -> sp.Matrix:
             even, odd = sp.cancel((ahead + behind) / 2), sp.cancel((ahead - behind) / 2)
             entries.append(2 * even * sp.cos(q * delta) - 2 * sp.I * odd * sp.sin(q * delta))
     return sp.Matrix(forward.shape[0], forward.shape[1], entries)
+
+
+@dataclass(frozen=True)
+class KernelDeterminant:
+    """:math:`\\det K` written in :math:`z = e^{-iq}`, and what its roots say about correlations.
+
+    With :math:`K(z) = \\sum_\\delta K_\\delta z^\\delta`, a root :math:`z = r` is a pole of the mode
+    covariance at :math:`q = i\\ln r`: lattice correlations decay as :math:`e^{-|\\ln r|\\,|\\delta|}`.
+    Roots come in pairs :math:`r, 1/r` (the blocks satisfy :math:`K_{-\\delta} = K_\\delta^T`); a root
+    :math:`r = 1` is a massless mode (the kernel is singular at :math:`q = 0`).
+
+    Attributes
+    ----------
+    z : sympy.Symbol
+    determinant : sympy.Expr
+        :math:`\\det K(z)`, factored.
+    decay_lengths : tuple of sympy.Expr
+        :math:`1/|\\ln r|` for every root :math:`r \\neq 1` of the factors of degree at most two in z.
+    massless_modes : int
+        Half the multiplicity of the root :math:`z = 1`.
+    """
+
+    z: sp.Symbol
+    determinant: sp.Expr
+    decay_lengths: tuple[sp.Expr, ...]
+    massless_modes: int
+
+
+def kernel_determinant(fluctuations: QuadraticFluctuations, z: sp.Symbol | None = None) -> KernelDeterminant:
+    """:math:`\\det\\sum_\\delta K_\\delta z^\\delta` and the decay lengths of its roots, for any number of fields.
+
+    Unlike :meth:`FourierKernel.lattice_decay_lengths`, which needs :math:`\\det K(q)` as a polynomial
+    in :math:`\\cos q`, this works from the blocks directly, so couplings that are not symmetric
+    under :math:`\\delta\\to-\\delta` field by field (a drift) are allowed.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from nnfield.symbolic.lattice import lattice_model
+    >>> from nnfield.symbolic.saddle import uniform_saddle
+    >>> from nnfield.symbolic.fluctuations import quadratic_fluctuations
+    >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
+    >>> a = sp.Symbol("a", positive=True)
+    >>> model = lattice_model(x[l]**2 * (1 + a**2) / 2 - a * x[l] * x[l - 1], [x], l)
+    >>> result = kernel_determinant(quadratic_fluctuations(uniform_saddle(model)))
+    >>> result.determinant, result.decay_lengths, result.massless_modes
+    (-(-a + z)*(a*z - 1)/z, (1/Abs(log(a)),), 0)
+    """
+    if z is None:
+        z = sp.Symbol("z")
+    size = len(fluctuations.fluctuation_fields)
+    matrix = sum((block * z**delta for delta, block in fluctuations.blocks), sp.zeros(size, size))
+    determinant = sp.factor(sp.cancel(matrix.det(method="berkowitz")))
+    numerator = sp.numer(sp.together(determinant))
+    lengths, massless = [], 0
+    for factor, multiplicity in sp.factor_list(numerator, z)[1]:
+        if not 1 <= sp.degree(factor, z) <= 2:
+            continue
+        for root in sp.solve(factor, z):
+            if sp.simplify(root - 1) == 0:
+                massless += multiplicity
+                continue
+            length = sp.simplify(1 / sp.Abs(sp.log(root)))
+            if length not in lengths:
+                lengths.append(length)
+    return KernelDeterminant(z, determinant, tuple(lengths), massless // 2)
