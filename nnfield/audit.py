@@ -32,7 +32,7 @@ import nnfield
 from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
-from nnfield.numeric.statistics import check_stream
+from nnfield.numeric.statistics import SIGNIFICANCE, check_stream
 from nnfield.report import latex_report, markdown_report
 from nnfield.symbolic.claims import Claim
 from nnfield.symbolic.latex import display_lines
@@ -129,8 +129,40 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None,
     }
 
 
-def question_record(question: Question) -> dict:
-    """The JSON object of one question (see the module docstring).
+def evidence_conclusion(checks, validations) -> str:
+    """A sentence on what the checks an answer rests on found, generated from their records.
+
+    ``checks`` are the names the answer cites, ``validations`` the records of the checks that ran.
+
+    Examples
+    --------
+    >>> evidence_conclusion(["a", "b"], [{"name": "a", "verdict": "agrees", "p_value": 0.4}])
+    'Of the 2 checks the answer rests on, 1 ran: it agrees with the derived answer at significance 0.001; not run: b.'
+    >>> evidence_conclusion(["a"], [])
+    'The check the answer rests on was not run (a): the answer stands on the derivation alone.'
+    """
+    ran = {record["name"]: record for record in validations if record["name"] in checks}
+    missing = [name for name in checks if name not in ran]
+    if not checks:
+        return "The answer rests on the derivation alone; no check bears on it."
+    if not ran:
+        noun = "check the answer rests on was" if len(checks) == 1 else "checks the answer rests on were"
+        return f"The {noun} not run ({', '.join(missing)}): the answer stands on the derivation alone."
+    against = [name for name, record in ran.items() if record["verdict"] != "agrees"]
+    if against:
+        verdict = f"{len(against)} disagree with the derived answer ({', '.join(against)})"
+    else:
+        verdict = "it agrees" if len(ran) == 1 else "all agree"
+        verdict += " with the derived answer"
+    sentence = (f"Of the {len(checks)} checks the answer rests on, {len(ran)} ran: {verdict} at significance "
+                f"{SIGNIFICANCE:g}")
+    if len(checks) == 1:
+        sentence = f"The check the answer rests on ran: {verdict} at significance {SIGNIFICANCE:g}"
+    return sentence + (f"; not run: {', '.join(missing)}." if missing else ".")
+
+
+def question_record(question: Question, validations=()) -> dict:
+    """The JSON object of one question (see the module docstring), its evidence sentence from ``validations``.
 
     Examples
     --------
@@ -148,6 +180,7 @@ def question_record(question: Question) -> dict:
         "steps": [{"title": step.title, "latex": sp.latex(step.result)} for step in question.steps],
         "answer": question.answer,
         "checks": list(question.checks),
+        "evidence": evidence_conclusion(list(question.checks), list(validations)),
     }
 
 
@@ -204,7 +237,7 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
                 for claim in derivation.claims:
                     records.append(claim_record(claim, derivation.title, evidence.get(claim.equation),
                                                 checked=claim.equation in checked, simulated=simulate))
-            answered.extend(question_record(question) for question in entry.questions())
+            answered.extend(question_record(question, validations) for question in entry.questions())
         meta = {
             "nnfield": nnfield.__version__,
             "sympy": sp.__version__,

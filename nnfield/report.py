@@ -304,7 +304,7 @@ def _markdown_questions(document: dict, paper: str) -> list[str]:
     for question in (q for q in document["questions"] if q["paper"] == paper):
         lines += [f"### {question['label']}", "", f"> {question['quote']}", ""]
         lines += [f"- {step['title']}: ${step['latex']}$" for step in question["steps"]]
-        lines += ["", f"**Answer.** {question['answer']}", ""]
+        lines += ["", f"**Answer.** {question['answer']}", "", f"**Evidence.** {question['evidence']}", ""]
         for name in question["checks"]:
             check = checks.get(name)
             if check is None:
@@ -467,6 +467,7 @@ def _latex_questions(document: dict, paper: str) -> list[str]:
         for step in question["steps"]:
             lines += [escape_text(step["title"]) + ":", display_math(step["latex"])]
         lines.append(r"\textbf{Answer.} " + _tex(question["answer"]))
+        lines += ["", r"\textbf{Evidence.} " + _tex(question["evidence"])]
         for name in question["checks"]:
             check = checks.get(name)
             if check is None:

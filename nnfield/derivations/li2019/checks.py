@@ -313,7 +313,9 @@ def tanh_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
                "even that path without W_L are symmetric about zero (p = "
                + ", ".join(f"{p_values[name]:.2g}" for name in samples)
                + "): T and every path are odd in W_L, and with an odd activation also in W_1. The same test detects "
-               "the ReLU bias of a path without W_L (see eq 14's check), so symmetry does not fail for tanh.",
+               "the ReLU bias of a path without W_L (see eq 14's check). "
+               + ("Symmetry about zero holds for tanh here, so it does not fail for tanh." if ok else
+                  "Symmetry about zero is rejected here, as the paper says for tanh."),
     )
 
 
@@ -617,12 +619,14 @@ def dead_network(rng, figures_folder: Path, progress: bool) -> Evidence:
         supports_derived=ok,
         figure="li2019_dead_network.png",
         detail=f"W^2 with negative entries closes every second-layer unit on every input (smallest gap "
-               f"{margin:.3f}), so T = 0 on a neighbourhood: hinge risk {rows['hinge'][0]:.0f} and squared risk "
-               f"{rows['squared'][0]:.1f}, gradient and Hessian exactly zero (exact and finite differences), and the "
-               f"risk is unchanged by all {len(steps)} random perturbations of norm up to {radius:.3g}. A stationary "
-               "point of nonzero risk that is a (flat) local minimum, not a saddle. What does hold for ReLU + hinge: "
-               "tr H = 0, so a nonzero Hessian has eigenvalues of both signs; a stationary point is a saddle or has "
-               "H = 0 (the paper's 'frustration phase').",
+               f"{margin:.3f}): hinge risk {rows['hinge'][0]:.0f} and squared risk {rows['squared'][0]:.1f}, largest "
+               f"gradient entry {max(row[1] for row in rows.values()):.3g}, largest Hessian entry "
+               f"{max(max(row[2], row[3]) for row in rows.values()):.3g} (exact and finite differences); the largest "
+               f"change of the risk over {len(steps)} random perturbations of norm up to {radius:.3g} is {flat:.3g}. "
+               + ("So this is a stationary point of nonzero risk that is a (flat) local minimum, not a saddle. "
+                  if ok else "So this configuration does not show a flat stationary point of nonzero risk. ")
+               + "What the derivation gives for ReLU + hinge: tr H = 0, so a nonzero Hessian has eigenvalues of both "
+                 "signs; a stationary point is a saddle or has H = 0 (the paper's 'frustration phase').",
     )
 
 
