@@ -21,7 +21,7 @@ __all__ = ["TwoSampleResult", "two_sample_test", "ChiSquareTest", "z_chi_square"
            "bonferroni", "HotellingTest", "hotelling", "SpectralTest", "compare_with_prediction", "check_stream",
            "SIGNIFICANCE", "SplitChainResult", "split_chain_test", "Equilibration", "equilibrated_burn_in",
            "CumulantEstimate", "fourth_cumulant", "ExponentialApproach",
-           "exponential_approach"]
+           "exponential_approach", "PowerLawTrend", "power_law_trend"]
 
 #: The significance level of every check: a p-value below it rejects the prediction.
 SIGNIFICANCE = 1e-3
@@ -634,3 +634,51 @@ def exponential_approach(sequences, *, first: int = 0, groups: int = 20) -> Expo
         decay_length=float(-1 / np.log(ratio)), decay_length_error=jackknife_error(deleted_lengths),
         dof=groups - 1, first=int(first), samples=rows,
     )
+
+
+@dataclass(frozen=True)
+class PowerLawTrend:
+    """A fitted power law :math:`|y| \\propto n^{a}` over sizes n, with the exponent's standard error.
+
+    Attributes
+    ----------
+    exponent, stderr : float
+        The least-squares slope of :math:`\\ln|y|` against :math:`\\ln n` and its standard error.
+    sizes : int
+        The number of distinct sizes (at least four).
+    vanishes : bool
+        Whether the trend shows :math:`y \\to 0` as :math:`n \\to \\infty`: ``exponent + 2 stderr < 0``.
+    """
+
+    exponent: float
+    stderr: float
+    sizes: int
+    vanishes: bool
+
+
+def power_law_trend(sizes, values) -> PowerLawTrend:
+    """How a discrepancy scales with a size: the fitted exponent of :math:`|y| \\propto n^a` and its standard error.
+
+    A statement about a limit ("for large width", "as N -> infinity") is decided by such a trend
+    over at least four sizes, not by its failure at one finite size.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(0)
+    >>> n = np.repeat([8, 16, 32, 64], 5)
+    >>> trend = power_law_trend(n, (1 / n) * np.exp(0.1 * g.standard_normal(n.size)))
+    >>> round(trend.exponent, 1), trend.vanishes
+    (-1.0, True)
+    >>> power_law_trend([8, 16, 32], [1, 2, 3])
+    Traceback (most recent call last):
+    ...
+    ValueError: a trend needs at least four distinct sizes; got 3
+    """
+    n, y = np.asarray(sizes, dtype=float), np.abs(np.asarray(values, dtype=float))
+    if n.shape != y.shape or np.any(n <= 0) or np.any(y <= 0) or not np.all(np.isfinite(y)):
+        raise ValueError("sizes must be positive and values finite and nonzero, of one shape each")
+    distinct = np.unique(n).size
+    if distinct < 4:
+        raise ValueError(f"a trend needs at least four distinct sizes; got {distinct}")
+    fit = stats.linregress(np.log(n), np.log(y))
+    return PowerLawTrend(float(fit.slope), float(fit.stderr), int(distinct), bool(fit.slope + 2 * fit.stderr < 0))

@@ -121,3 +121,14 @@ def test_differences_are_listed_term_by_term_and_matched_along_the_ring():
     matrix = term_differences(sp.Matrix([[1, s2 / 2], [s2 / 2, 3]]), sp.Matrix([[1, s2 / 2], [s2 / 2, 6]]))
     assert [(d.entry, d.printed, d.derived) for d in matrix] == [((2, 2), 3, 6)]
     assert term_differences(printed, printed) == ()
+
+
+def test_a_limit_statement_is_decided_by_the_measured_trend():
+    from nnfield.symbolic import Claim
+
+    relu = sp.Symbol("relu")
+    claim = Claim("p", "s", (), "symmetric for large width", "", sp.true, relu & ~relu,
+                  compare(sp.true, relu & ~relu, kind="statement"), statement=True, limit="width -> infinity")
+    assert claim.status() == "unsupported"  # exact at no finite width, and no trend measured
+    assert claim.status(simulation_supports_derived=True) == "unsupported"  # the trend does not show the limit
+    assert claim.status(simulation_supports_derived=False) == "reproduced"  # the difference vanishes with width
