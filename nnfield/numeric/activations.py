@@ -73,7 +73,7 @@ q12 = sp.Symbol("q12", real=True)
 _CANONICAL = sp.Symbol("x", real=True)  # the variable of the averages' integrands
 _correlation = sp.Symbol("s", real=True)
 
-_SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d sqrt(q) / 0.25) for a strip of half-width d
+_SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d / 0.25) for phi analytic in |Im y| < d
 _MAX_POINTS_1D = 200_001  # beyond this (q above about 7e6) one-input averages use adaptive quadrature
 _MAX_POINTS_2D = 1601  # per dimension: about 2.6 million evaluations, a few tens of milliseconds
 _PRICE_ORDERS = 6  # derivatives tried before the two-input average falls back to quadrature
