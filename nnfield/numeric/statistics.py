@@ -85,12 +85,13 @@ class SpectralTest:
 
 
 def compare_with_prediction(estimate: ModeCovarianceEstimate, predicted, *, band: int = 8,
-                            alpha: float = SIGNIFICANCE) -> SpectralTest:
+                            alpha: float = SIGNIFICANCE, highest_mode: int | None = None) -> SpectralTest:
     """Chi-square of band-averaged mode covariances against a prediction.
 
     The modes ``n = 1 .. Lw//2`` are used: ``n = 0`` carries the offset of the mean (the
     simulated mean differs from the saddle by O(1/N)), and ``n > Lw/2`` repeat the modes
-    ``Lw - n``. Each sample's periodogram is averaged over bands of ``band`` adjacent modes, as is
+    ``Lw - n``; ``highest_mode`` stops earlier, for a prediction valid at long wavelengths only (an
+    effective field theory). Each sample's periodogram is averaged over bands of ``band`` adjacent modes, as is
     the prediction; ``z = (mean - predicted) / (std / sqrt(M))`` per band, with the standard
     deviation over the M independent samples. A single mode's periodogram is exponentially
     distributed, and its sample standard error is correlated with its mean, which inflates the
@@ -118,7 +119,11 @@ def compare_with_prediction(estimate: ModeCovarianceEstimate, predicted, *, band
     """
     if isinstance(band, bool) or not isinstance(band, (int, np.integer)) or band < 1:
         raise ValueError(f"band must be a positive number of modes; got {band!r}")
-    modes = slice(1, estimate.window_length // 2 + 1)
+    if highest_mode is not None and (isinstance(highest_mode, bool) or not isinstance(highest_mode, (int, np.integer))
+                                     or highest_mode < 1):
+        raise ValueError(f"highest_mode must be a positive mode number; got {highest_mode!r}")
+    last = estimate.window_length // 2 if highest_mode is None else min(estimate.window_length // 2, highest_mode)
+    modes = slice(1, last + 1)
     samples = estimate.periodograms[:, modes]
     predicted = np.asarray(predicted)[modes]
     bands = samples.shape[1] // band
