@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnfield.derivations.fok2017.checks import PARAMETERS, _mass_squared
+from nnfield.derivations.fok2017.checks import PARAMETERS, mass_squared as mass_of_eta
 from nnfield.derivations.fok2017.layers import layer_chain
 from nnfield.derivations.fok2017.loop_checks import chain_against_transfer_operator, one_site_against_quadrature
 from nnfield.derivations.fok2017.ssb import ssb_analysis
@@ -48,7 +48,7 @@ CHECK_NAMES = {
     "chain one loop": "O(3) chain: one-loop sigma and pi correlation lengths against the transfer operator as T -> 0",
 }
 #: The chain's stiffness and the weights' potential (fok2017's mu, lambda at eta below eta_c).
-CHAIN = dict(coupling=1.0, mass_squared=_mass_squared(**PARAMETERS), quartic=PARAMETERS["lam"])
+CHAIN = dict(coupling=1.0, mass_squared=mass_of_eta(**PARAMETERS), quartic=PARAMETERS["lam"])
 
 
 def _potential(w):

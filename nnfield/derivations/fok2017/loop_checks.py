@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from nnfield.derivations.fok2017.checks import PARAMETERS, _mass_squared
+from nnfield.derivations.fok2017.checks import PARAMETERS, mass_squared as mass_of_eta
 from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.symbols import lam
 from nnfield.numeric.boltzmann import radial_moment
@@ -64,7 +64,7 @@ def _exact_mean_squares(dimension, mass_squared, quartic):
 
 def one_site_against_quadrature(rng, figures: Path, progress: bool) -> Evidence:
     """One loop and two loops of <|w|^2> and of the sigma and pi curvatures against exact quadrature."""
-    mass_squared, quartic = _mass_squared(**PARAMETERS), PARAMETERS["lam"]
+    mass_squared, quartic = mass_of_eta(**PARAMETERS), PARAMETERS["lam"]
     loops = one_site_loops(DIMENSION)
     exact_square = _exact_mean_squares(DIMENSION, mass_squared, quartic)
     exact = {"mean_square": exact_square, "sigma": mass_squared + 3 * quartic * exact_square,
