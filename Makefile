@@ -23,7 +23,7 @@ run: $(VENV)/.installed
 	$(BIN)/nnfield audit --out $(OUT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest nnfield tests
+	$(BIN)/python -m pytest -n 2 --dist loadgroup nnfield tests
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/samplers.py
