@@ -132,7 +132,10 @@ def _simplified(expression: sp.Expr) -> sp.Expr:
     has a positive radicand (see :func:`~nnfield.symbolic.conditions.reality_conditions`); there
     ``sqrt(a) sqrt(b) = sqrt(a b)`` holds, which SymPy will not assume on its own.
     """
-    first = sp.simplify(sp.expand(expression))
+    expanded = sp.expand(expression)
+    if expanded == 0 or (not expanded.has(sp.Piecewise) and sp.cancel(expanded) == 0):  # an identity of fractions
+        return sp.Integer(0)
+    first = sp.simplify(expanded)
     if first == 0:
         return first
     return sp.simplify(sp.powsimp(sp.expand(first), force=True))
