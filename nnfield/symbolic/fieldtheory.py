@@ -154,10 +154,10 @@ def vacuum_manifold(potential: sp.Expr, values) -> VacuumManifold:
 
 
 def vacuum_radius_squared(potential: sp.Expr, values) -> sp.Expr | None:
-    """:math:`|\phi|^2` on the manifold of minima of a potential of :math:`|\phi|^2` alone (else ``None``).
+    """:math:`|\\phi|^2` on the manifold of minima of a potential of :math:`|\\phi|^2` alone (else ``None``).
 
-    With :math:`\rho = |\phi|^2`, the unique positive root of :math:`dV/d\rho = 0` where
-    :math:`d^2V/d\rho^2` is not provably negative; the stationary points themselves are not needed,
+    With :math:`\\rho = |\\phi|^2`, the unique positive root of :math:`dV/d\\rho = 0` where
+    :math:`d^2V/d\\rho^2` is not provably negative; the stationary points themselves are not needed,
     which saves the solution of the whole gradient (see :func:`vacuum_manifold`).
 
     Examples
