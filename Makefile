@@ -24,7 +24,7 @@ run: $(VENV)/.installed
 	$(BIN)/nnfield audit --out $(OUT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest nnfield tests
+	$(BIN)/python -m pytest -n 2 --dist loadgroup nnfield tests
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[docs]"

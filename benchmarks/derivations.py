@@ -3,10 +3,11 @@
 Run with ``make bench`` or ``.venv/bin/python benchmarks/derivations.py`` (``--no-audit`` leaves out the
 two audits, the slowest part). Every derivation is timed **cold, in a fresh subprocess** (SymPy's caches
 empty, imports done before the clock starts), and reported as a ratio to a fixed reference workload timed
-the same way in the same run: a hand-written SymPy derivation of the linear ring's saddle, Hessian and
-Fourier kernel, with the blanket ``simplify`` a person would write. Ratios are what to compare across
-machines and loads; both wall-clock and CPU seconds are given, with the load average before and after (the
-machine is shared, and CPU seconds are the less noisy figure when it is busy).
+the same way in the same run: a hand-written SymPy derivation of the rectified linear ring's saddle,
+Hessian blocks and Fourier kernel (the same model as ``relu_ring``), with the blanket ``simplify`` a person
+would write. Ratios are what to compare across machines and loads; both wall-clock and CPU seconds are
+given, with the load average before and after (the machine is shared, and CPU seconds are the less noisy
+figure when it is busy).
 
 The growth of the engine's cost is measured on a synthetic ring of ``n`` positive fields
 :math:`x_a` with couplings reaching ``R`` neighbours,
@@ -34,20 +35,34 @@ RANGES = (1, 2, 4)
 
 
 def reference_workload() -> None:
-    """The linear ring by hand: saddle, Hessian and Fourier kernel, with SymPy alone (the fixed yardstick)."""
+    """The rectified linear ring by hand, SymPy alone (the fixed yardstick): saddle, Hessian blocks, kernel.
+
+    The large-N energy of a layer in the norms of its positive and negative units and the count k of
+    positive units (schoenholz2017 eq. 79 in k counting positive units); the stationary equations with
+    denominators cleared and the k equation exponentiated, solved at once; the blocks simplified entry by
+    entry; :math:`K(q) = K_0 + K_1 e^{-iq} + K_1^T e^{iq}`.
+    """
     import sympy as sp
 
-    r, previous, s_b, s_w, q = sp.symbols("r r_prev sigma_b sigma_w q", positive=True)
-    n = sp.Symbol("N", positive=True)
+    plus, minus, previous, count, n, s_b, s_w = sp.symbols("r_p r_m r_q k N sigma_b sigma_w", positive=True)
+    q = sp.Symbol("q", real=True)
     variance = s_b**2 + s_w**2 * previous**2 / n
-    energy = r**2 / (2 * variance) + n * sp.log(variance) / 2 - n * sp.log(r)
-    uniform = energy.subs(previous, r)
-    (saddle,) = [root for root in sp.solve(sp.diff(uniform, r), r) if not root.could_extract_minus_sign()]
-    at_saddle = {r: saddle, previous: saddle}
-    same = sp.simplify((sp.diff(energy, r, 2) + sp.diff(energy, previous, 2)).subs(at_saddle))
-    neighbour = sp.simplify(sp.diff(energy, r, previous).subs(at_saddle))
-    kernel = sp.simplify(same + 2 * neighbour * sp.cos(q))
-    sp.simplify(1 / kernel)
+    energy = ((plus**2 + minus**2) / variance + n * sp.log(variance) + count * (3 * sp.log(count) - 2 * sp.log(plus))
+              + (n - count) * (3 * sp.log(n - count) - 2 * sp.log(minus))) / 2
+    uniform = energy.subs(previous, plus)
+    radial = [sp.numer(sp.together(sp.diff(uniform, v))) for v in (plus, minus)]
+    counting = sp.expand(plus**2 * (n - count) ** 3 - minus**2 * count**3)  # dE/dk = 0, exponentiated and squared
+    solutions = sp.solve([*radial, counting], [plus, minus, count], dict=True)
+    (saddle,) = [s for s in solutions if not any(v.could_extract_minus_sign() or v == 0 for v in s.values())]
+    saddle = {symbol: sp.simplify(value) for symbol, value in saddle.items()}
+    at = {**saddle, previous: saddle[plus]}
+    here = (plus, minus, count)
+    same = sp.Matrix(3, 3, lambda a, b: sp.diff(energy, here[a], here[b]))
+    same[0, 0] += sp.diff(energy, previous, 2)
+    same = same.subs(at).applyfunc(sp.simplify)
+    neighbour = sp.Matrix(3, 3, lambda a, b: sp.diff(energy, previous, here[b]) if a == 0 else 0).subs(at)
+    neighbour = neighbour.applyfunc(sp.simplify)
+    (same + neighbour * sp.exp(-sp.I * q) + neighbour.T * sp.exp(sp.I * q)).applyfunc(sp.simplify)
 
 
 def synthetic_ring(fields: int, reach: int):

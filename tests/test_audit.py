@@ -67,8 +67,9 @@ def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch
 
 
 @pytest.mark.slow
-def test_full_audit_with_simulation(tmp_path):
-    report = run_audit(simulate=True, out=tmp_path / "report", progress=False, seed=2017)
+@pytest.mark.xdist_group("full_audit")
+def test_full_audit_with_simulation(full_audit, tmp_path):
+    report = full_audit
     claims = {(claim["paper"], claim["equation"]): claim for claim in report.claims}
     assert len(claims) == len(report.claims)  # labels are unique within a paper
     schoenholz = {equation: claim for (paper, equation), claim in claims.items() if paper == "schoenholz2017"}
@@ -101,12 +102,12 @@ def test_full_audit_with_simulation(tmp_path):
     for record in unsimulated.claims:
         full = claims[record["paper"], record["equation"]]["status"]
         assert record["status"] in (full, "simulation not run"), (record["paper"], record["equation"])
-    figures = tmp_path / "report" / "figures"
+    figures = report.folder / "figures"
     for name in ("fig3_saddle_norm.png", "fig4_mode_variance.png", "fig5_relu_saddle.png", "fig6_relu_mode_covariance.png"):
         assert (figures / name).stat().st_size > 10_000
     assert report.validations and all(v["verdict"] == "agrees" for v in report.validations)
     assert {question["label"] for question in report.questions} >= {"critical learning rate", "Goldstone weights"}
-    markdown = (tmp_path / "report" / "report.md").read_text()
+    markdown = (report.folder / "report.md").read_text()
     assert "### Goldstone weights" in markdown and "**Answer.**" in markdown
     for name in ("fok2017_chain_correlations.png", "fok2017_correlation_length.png", "fok2017_gaussian_modes.png",
                  "fok2017_potential.png", "fok2017_vacuum_manifold.png", "fok2017_order_parameter.png",

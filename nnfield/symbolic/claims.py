@@ -154,7 +154,10 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
 
 def _simplified(expression: sp.Expr) -> sp.Expr:
     """The difference of two forms, simplified with the identities valid for the symbols' assumptions."""
-    return sp.simplify(sp.expand(expression))
+    expanded = sp.expand(expression)
+    if expanded == 0 or (not expanded.has(sp.Piecewise) and sp.cancel(expanded) == 0):  # an identity of fractions
+        return sp.Integer(0)
+    return sp.simplify(expanded)
 
 
 def _compare_relations(printed, derived) -> Comparison:

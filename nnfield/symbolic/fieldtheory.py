@@ -29,6 +29,7 @@ __all__ = [
     "equations_of_motion",
     "VacuumManifold",
     "vacuum_manifold",
+    "vacuum_radius_squared",
     "orthogonal_generators",
     "SymmetryBreaking",
     "symmetry_breaking",
@@ -143,13 +144,7 @@ def vacuum_manifold(potential: sp.Expr, values) -> VacuumManifold:
     mu**2/lambda
     """
     values = list(values)
-    rho = sp.Dummy("rho", nonnegative=True)
-    radial = sp.expand(potential.subs(values[0], sp.sqrt(rho - sum(v**2 for v in values[1:]))))
-    radius_squared = None
-    if radial.free_symbols.isdisjoint(values[1:]):
-        candidates = [root for root in sp.solve(sp.diff(radial, rho), rho) if root.is_positive is not False]
-        positive = [root for root in candidates if sp.diff(radial, rho, 2).subs(rho, root).is_negative is not True]
-        radius_squared = positive[0] if len(positive) == 1 else None
+    radius_squared = vacuum_radius_squared(potential, values)
     gradient = [sp.diff(potential, v) for v in values]
     points = tuple(sp.solve(gradient, values, dict=True))
     hessian = sp.hessian(potential, values)
@@ -157,6 +152,30 @@ def vacuum_manifold(potential: sp.Expr, values) -> VacuumManifold:
     decided = {matrix: _provably_not_minimum(matrix) for matrix in set(at_points)}  # mirror points share one
     minima = tuple(p for p, matrix in zip(points, at_points) if not decided[matrix])
     return VacuumManifold(points, minima, radius_squared)
+
+
+def vacuum_radius_squared(potential: sp.Expr, values) -> sp.Expr | None:
+    """:math:`|\\phi|^2` on the manifold of minima of a potential of :math:`|\\phi|^2` alone (else ``None``).
+
+    With :math:`\\rho = |\\phi|^2`, the unique positive root of :math:`dV/d\\rho = 0` where
+    :math:`d^2V/d\\rho^2` is not provably negative; the stationary points themselves are not needed,
+    which saves the solution of the whole gradient (see :func:`vacuum_manifold`).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> mu, lam = sp.symbols("mu lambda", positive=True)
+    >>> vacuum_radius_squared(-mu**2 * (x**2 + y**2) / 2 + lam * (x**2 + y**2)**2 / 4, [x, y])
+    mu**2/lambda
+    """
+    values = list(values)
+    rho = sp.Dummy("rho", nonnegative=True)
+    radial = sp.expand(potential.subs(values[0], sp.sqrt(rho - sum(v**2 for v in values[1:]))))
+    if not radial.free_symbols.isdisjoint(values[1:]):
+        return None
+    candidates = [root for root in sp.solve(sp.diff(radial, rho), rho) if root.is_positive is not False]
+    positive = [root for root in candidates if sp.diff(radial, rho, 2).subs(rho, root).is_negative is not True]
+    return positive[0] if len(positive) == 1 else None
 
 
 def _provably_not_minimum(hessian: sp.Matrix) -> bool:

@@ -217,8 +217,8 @@ def fourier_kernel(fluctuations: QuadraticFluctuations, q: sp.Symbol | None = No
 def _pair_of_offsets(forward, backward, q, delta) -> sp.Matrix:
     r""":math:`K_\delta e^{-iq\delta} + K_{-\delta} e^{iq\delta}` entry by entry, in its shortest form.
 
-    With :math:`s = (K_\delta + K_{-\delta})/2` and :math:`a = (K_\delta - K_{-\delta})/2` an entry is
-    :math:`2s\cos q\delta - 2ia\sin q\delta`; a coupling to one side only stays one exponential.
+    With :math:`s = (K_\\delta + K_{-\\delta})/2` and :math:`a = (K_\\delta - K_{-\\delta})/2` an entry is
+    :math:`2s\\cos q\\delta - 2ia\\sin q\\delta`; a coupling to one side only stays one exponential.
     For ``delta = 0`` the block itself.
     """
     if delta == 0:

@@ -26,7 +26,7 @@ from nnfield.symbolic.fieldtheory import (
     scalar_field_theory,
     symmetry_breaking,
     thermal_mass,
-    vacuum_manifold,
+    vacuum_radius_squared,
 )
 
 PAPER = "fok2017"
@@ -87,7 +87,7 @@ def ssb_analysis(dimension: int) -> SSBAnalysis:
     potential = theory.potential()
     negative = sp.Symbol("M", positive=True)  # m^2 = -M^2 < 0: the broken phase
     broken_potential = potential.subs(m2, -negative**2)
-    radius_squared = vacuum_manifold(broken_potential, theory.values).radius_squared.subs(negative**2, -m2)
+    radius_squared = vacuum_radius_squared(broken_potential, theory.values).subs(negative**2, -m2)
     vacuum = [0] * (dimension - 1) + [negative / sp.sqrt(lam)]
     breaking = symmetry_breaking(broken_potential, theory.values, vacuum, orthogonal_generators(dimension))
     spectrum = {sp.simplify(value.subs(negative**2, -m2)): count for value, count in breaking.mass_spectrum.items()}
