@@ -47,7 +47,7 @@ __all__ = ["COLUMNS", "SweepGrid", "SweepResult", "critical_line", "parse_values
 #: The columns of ``sweep.csv``.
 COLUMNS = ("i", "j", "sigma_w2", "sigma_b2", "N", "L", "M",
            "measured_c_star", "measured_c_star_se", "measured_chi_c", "measured_chi_c_se",
-           "measured_xi_c", "measured_xi_c_se", "jackknife_dof", "first_layer_fitted",
+           "measured_xi_c", "measured_xi_c_se", "jackknife_dof", "first_layer_fitted", "first_layer_q", "first_layer_c",
            "predicted_q_star", "predicted_chi_1", "predicted_c_star", "predicted_chi_c", "predicted_xi_c")
 
 
@@ -168,20 +168,38 @@ def predict_point(phi: str, sigma_w2: float, sigma_b2: float) -> dict:
     return prediction
 
 
+def first_layer(predicted: dict, sigma_b2: float) -> tuple[float, float]:
+    """The first layer's variance and correlation for a measurement: an experimental design, not a result.
+
+    The variance starts at the predicted :math:`q^*` (1 where there is none), so that only the
+    correlation relaxes. In the ordered phase the correlation starts at 0.9999, where
+    :math:`1 - c` is small enough for the ReLU's non-analytic :math:`(1-c)^{3/2}` term to be
+    negligible; in the chaotic phase halfway between the predicted :math:`c^*` and 1.
+
+    Examples
+    --------
+    >>> first_layer({"q_star": 0.5, "c_star": 0.2}, 0.05)
+    (0.5, 0.6)
+    """
+    q_star, c_star = predicted["q_star"], predicted["c_star"]
+    q_first = max(q_star if q_star > 0 else 1.0, 1.01 * sigma_b2)  # NaN > 0 is False
+    return q_first, (1 + c_star) / 2 if c_star < 1 else 0.9999
+
+
 def run_point(grid: SweepGrid, i: int, j: int) -> dict:
     """Measure and predict at grid point ``(i, j)``: one row of the table (see :data:`COLUMNS`)."""
     sigma_w2, sigma_b2 = grid.sigma_w2[i], grid.sigma_b2[j]
     predicted = predict_point(grid.phi, sigma_w2, sigma_b2)
-    # Start at the fixed point's variance so that only the correlation relaxes; without one, at q = 1.
-    q_first = predicted["q_star"] if predicted["q_star"] > 0 else 1.0  # NaN > 0 is False
+    q_first, c_first = first_layer(predicted, sigma_b2)
     measured = measure_correlation_approach(grid.phi, sigma_w2, sigma_b2, grid.N, grid.L, grid.M,
-                                            q_first=max(q_first, 1.01 * sigma_b2), groups=GROUPS,
+                                            q_first=q_first, c_first=c_first, groups=GROUPS,
                                             rng=point_stream(grid.seed, i, j))
     row = {"i": i, "j": j, "sigma_w2": sigma_w2, "sigma_b2": sigma_b2, "N": grid.N, "L": grid.L, "M": grid.M,
            "measured_c_star": measured.c_star, "measured_c_star_se": measured.c_star_error,
            "measured_chi_c": measured.chi_c, "measured_chi_c_se": measured.chi_c_error,
            "measured_xi_c": measured.xi_c, "measured_xi_c_se": measured.xi_c_error,
-           "jackknife_dof": measured.dof, "first_layer_fitted": measured.first}
+           "jackknife_dof": measured.dof, "first_layer_fitted": measured.first, "first_layer_q": q_first,
+           "first_layer_c": c_first}
     row.update({f"predicted_{key}": float(value) for key, value in predicted.items()})
     return row
 
