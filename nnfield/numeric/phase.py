@@ -201,7 +201,7 @@ def plot_phase_diagram(path, sigma_w2, sigma_b2, measured, predicted, critical=N
                                          cmap="viridis", vmin=lowest, vmax=top)
                 figure.colorbar(image, ax=panel, label=label, extend="max" if key == "xi_c" else "neither")
                 if critical is not None:
-                    panel.plot(critical[0], critical[1], "w--", lw=1.5, label=r"$\chi_1 = 1$")
+                    panel.plot(critical[0], critical[1], "--", color="tab:red", lw=1.8, label=r"$\chi_1 = 1$")
                     panel.legend(fontsize=8, loc="upper left")
                 left, right = sigma_w2.min() - 0.5 * _step(sigma_w2), sigma_w2.max() + 0.5 * _step(sigma_w2)
                 if critical is not None:  # keep the critical line in view
