@@ -39,6 +39,8 @@ def test_wishart_energy_is_scipys_law_up_to_a_constant():
 
 
 def test_linear_network_line_of_saddles_and_massless_difference(derivation):
+    # Exactly (exponent (N - 3)/2), the energy falls towards q_d -> 0: c -> 1; at leading order it is flat in q_d.
+    assert step(derivation, "Exact energy").result == sp.Rational(3, 2) / sp.Symbol("q_d", positive=True)
     saddle = step(derivation, "A line of uniform saddles").result
     assert saddle[0] == 2 * sigma_b**2 / (1 - sigma_w**2) and saddle[1] == sp.Symbol("D", positive=True)
     assert "1 massless mode" in step(derivation, "det K in z").note
