@@ -73,7 +73,7 @@ q12 = sp.Symbol("q12", real=True)
 _CANONICAL = sp.Symbol("x", real=True)  # the variable of the averages' integrands
 _correlation = sp.Symbol("s", real=True)
 
-_SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d sqrt(q) / 0.25) for a strip of half-width d
+_SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d / 0.25) for phi analytic in |Im y| < d
 _MAX_POINTS_1D = 200_001  # beyond this (q above about 7e6) one-input averages use adaptive quadrature
 _MAX_POINTS_2D = 1601  # per dimension: about 2.6 million evaluations, a few tens of milliseconds
 _PRICE_ORDERS = 6  # derivatives tried before the two-input average falls back to quadrature
@@ -315,6 +315,8 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
     >>> cube = activation(x**3, x, name="cube")
     >>> cube.second_moment.expression, cube.kernel.expression
     (15*q**3, 9*q11*q12*q22 + 6*q12**3)
+    >>> activation(sp.Max(x, 0), x, name="my relu", gate=sp.Heaviside(x)).gate
+    Heaviside(x)
     >>> activation("tanh", x)
     Traceback (most recent call last):
     ...
@@ -328,8 +330,14 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
     if extra:
         raise ValueError(f"the activation may depend only on {variable}; it also has {sorted(map(str, extra))}: "
                          "substitute numbers for them")
-    if gate is not None and sp.simplify(variable * gate - expression) != 0:
-        raise ValueError(f"the gate g must satisfy {expression} = {variable} * g; got g = {gate}")
+    if gate is not None:
+        gate = sp.sympify(gate)
+        points = (-2.5, -1.0, -0.3, 0.3, 1.0, 2.5)  # SymPy cannot always simplify x*Heaviside(x) - Max(x, 0) to 0
+        mismatch = [point for point in points
+                    if abs(complex((variable * gate - expression).subs(variable, point).evalf())) > 1e-12]
+        if gate.free_symbols - {variable} or mismatch:
+            raise ValueError(f"the gate g must satisfy {expression} = {variable} * g; got g = {gate}, "
+                             f"which differs at x = {mismatch}")
     return Activation(name or str(expression), expression, variable, gate)
 
 
