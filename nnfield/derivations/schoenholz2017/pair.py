@@ -51,7 +51,6 @@ from nnfield.derivations.schoenholz2017.symbols import (
     N,
     Sigma_s,
     Sigma_x,
-    c,
     chi_c,
     chi_q,
     kappa_c,
