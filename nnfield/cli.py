@@ -79,11 +79,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_sweep(commands) -> None:
     sweep = commands.add_parser("sweep", help="measure and predict c* and xi_c over a grid, on Dask")
-    sweep.add_argument("--phi", choices=("linear", "relu", "tanh", "erf"), default="tanh")
+    sweep.add_argument("--phi", choices=("linear", "relu", "tanh", "erf"), default="tanh",
+                       help="activation (default: tanh)")
     sweep.add_argument("--sigma-w2", default="0.5:3.0:6", metavar="START:STOP:COUNT",
                        help="weight variances (default: 0.5:3.0:6)")
     sweep.add_argument("--sigma-b2", default="0.05", metavar="START[:STOP:COUNT]",
-                       help="bias variances, > 0 (default: 0.05)")
+                       help="bias variances, >= 0 (default: 0.05)")
     sweep.add_argument("--N", type=int, default=200, help="width (default: 200)")
     sweep.add_argument("--L", type=int, default=40, help="depth, at least 8 (default: 40)")
     sweep.add_argument("--M", type=int, default=100, help="networks per grid point, at least 10 (default: 100)")

@@ -23,6 +23,7 @@ workers of a remote cluster need no shared file system (they need nnfield instal
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -41,13 +42,13 @@ from nnfield.numeric.meanfield import critical_sigma_w2, mean_field
 from nnfield.numeric.parameters import non_negative_integer, non_negative_real, positive_integer, positive_real
 from nnfield.numeric.phase import ACTIVATIONS, measure_correlation_approach, plot_phase_diagram
 
-__all__ = ["COLUMNS", "SweepGrid", "SweepResult", "critical_line", "parse_values", "point_stream", "predict_point",
-           "run_point", "run_sweep", "sweep_grid"]
+__all__ = ["COLUMNS", "SweepGrid", "SweepResult", "critical_line", "first_layer", "parse_values", "point_stream",
+           "predict_point", "run_point", "run_sweep", "sweep_grid"]
 
 #: The columns of ``sweep.csv``.
 COLUMNS = ("i", "j", "sigma_w2", "sigma_b2", "N", "L", "M",
            "measured_c_star", "measured_c_star_se", "measured_chi_c", "measured_chi_c_se",
-           "measured_xi_c", "measured_xi_c_se", "jackknife_dof", "first_layer_fitted",
+           "measured_xi_c", "measured_xi_c_se", "jackknife_dof", "first_layer_fitted", "first_layer_q", "first_layer_c",
            "predicted_q_star", "predicted_chi_1", "predicted_c_star", "predicted_chi_c", "predicted_xi_c")
 
 
@@ -168,20 +169,38 @@ def predict_point(phi: str, sigma_w2: float, sigma_b2: float) -> dict:
     return prediction
 
 
+def first_layer(predicted: dict, sigma_b2: float) -> tuple[float, float]:
+    """The first layer's variance and correlation for a measurement: an experimental design, not a result.
+
+    The variance starts at the predicted :math:`q^*` (1 where there is none), so that only the
+    correlation relaxes. In the ordered phase the correlation starts at 0.9999, where
+    :math:`1 - c` is small enough for the ReLU's non-analytic :math:`(1-c)^{3/2}` term to be
+    negligible; in the chaotic phase halfway between the predicted :math:`c^*` and 1.
+
+    Examples
+    --------
+    >>> first_layer({"q_star": 0.5, "c_star": 0.2}, 0.05)
+    (0.5, 0.6)
+    """
+    q_star, c_star = predicted["q_star"], predicted["c_star"]
+    q_first = max(q_star if q_star > 0 else 1.0, 1.01 * sigma_b2)  # NaN > 0 is False
+    return q_first, (1 + c_star) / 2 if c_star < 1 else 0.9999
+
+
 def run_point(grid: SweepGrid, i: int, j: int) -> dict:
     """Measure and predict at grid point ``(i, j)``: one row of the table (see :data:`COLUMNS`)."""
     sigma_w2, sigma_b2 = grid.sigma_w2[i], grid.sigma_b2[j]
     predicted = predict_point(grid.phi, sigma_w2, sigma_b2)
-    # Start at the fixed point's variance so that only the correlation relaxes; without one, at q = 1.
-    q_first = predicted["q_star"] if predicted["q_star"] > 0 else 1.0  # NaN > 0 is False
+    q_first, c_first = first_layer(predicted, sigma_b2)
     measured = measure_correlation_approach(grid.phi, sigma_w2, sigma_b2, grid.N, grid.L, grid.M,
-                                            q_first=max(q_first, 1.01 * sigma_b2), groups=GROUPS,
+                                            q_first=q_first, c_first=c_first, groups=GROUPS,
                                             rng=point_stream(grid.seed, i, j))
     row = {"i": i, "j": j, "sigma_w2": sigma_w2, "sigma_b2": sigma_b2, "N": grid.N, "L": grid.L, "M": grid.M,
            "measured_c_star": measured.c_star, "measured_c_star_se": measured.c_star_error,
            "measured_chi_c": measured.chi_c, "measured_chi_c_se": measured.chi_c_error,
            "measured_xi_c": measured.xi_c, "measured_xi_c_se": measured.xi_c_error,
-           "jackknife_dof": measured.dof, "first_layer_fitted": measured.first}
+           "jackknife_dof": measured.dof, "first_layer_fitted": measured.first, "first_layer_q": q_first,
+           "first_layer_c": c_first}
     row.update({f"predicted_{key}": float(value) for key, value in predicted.items()})
     return row
 
@@ -212,26 +231,25 @@ def _point_path(out: Path, i: int, j: int) -> Path:
     return out / "points" / f"w{i}_b{j}.json"
 
 
-def _prepare(grid: SweepGrid, out: Path) -> None:
-    """Create the folder, or check that a sweep already there has the same settings."""
+def _check_settings(grid: SweepGrid, out: Path) -> None:
+    """Refuse a folder that holds a sweep with other settings (writes nothing)."""
     settings = out / "sweep.json"
-    if settings.exists():
-        existing = json.loads(settings.read_text())
-        if existing != grid.to_json():
-            raise ValueError(f"{out} holds a sweep with other settings ({settings}); resume it with the same "
-                             "options, or choose another --out")
-        return
+    if settings.exists() and json.loads(settings.read_text()) != grid.to_json():
+        raise ValueError(f"{out} holds a sweep with other settings ({settings}); resume it with the same "
+                         "options, or choose another --out")
+
+
+def _prepare(grid: SweepGrid, out: Path) -> None:
+    """Create the folder and its settings file, unless a resumed sweep already has them."""
     (out / "points").mkdir(parents=True, exist_ok=True)
-    _write_atomically(settings, json.dumps(grid.to_json(), indent=1) + "\n")
+    if not (out / "sweep.json").exists():
+        _write_atomically(out / "sweep.json", json.dumps(grid.to_json(), indent=1) + "\n")
 
 
-def _run_serially(grid, pending, finish):
-    for i, j in pending:
-        finish(run_point(grid, i, j))
-
-
-def _run_on_dask(grid, pending, finish, *, workers, scheduler, processes):
-    from dask.distributed import Client, LocalCluster, as_completed
+@contextlib.contextmanager
+def _dask_client(*, workers, scheduler, processes):
+    """A client of an existing scheduler, or of a new LocalCluster closed on exit."""
+    from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
         cluster, client = None, Client(scheduler)
@@ -240,17 +258,28 @@ def _run_on_dask(grid, pending, finish, *, workers, scheduler, processes):
                                dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
-        futures = [client.submit(run_point, grid, i, j, pure=False) for i, j in pending]
-        try:
-            for future in as_completed(futures):
-                finish(future.result())
-        except BaseException:
-            client.cancel(futures)
-            raise
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _run_serially(grid, pending, finish):
+    for i, j in pending:
+        finish(run_point(grid, i, j))
+
+
+def _run_on_dask(client, grid, pending, finish):
+    from dask.distributed import as_completed
+
+    futures = [client.submit(run_point, grid, i, j, pure=False) for i, j in pending]
+    try:
+        for future in as_completed(futures):
+            finish(future.result())
+    except BaseException:
+        client.cancel(futures)
+        raise
 
 
 def run_sweep(grid: SweepGrid, out, *, workers: int | None = None, scheduler: str | None = None,
@@ -288,23 +317,28 @@ def run_sweep(grid: SweepGrid, out, *, workers: int | None = None, scheduler: st
     if workers is not None:
         workers = non_negative_integer("workers", workers, "local Dask workers; 0 runs in this process")
     out = Path(out)
-    _prepare(grid, out)
+    _check_settings(grid, out)
     points = grid.points()
     pending = [(i, j) for i, j in points if not _point_path(out, i, j).exists()]
-    bar = tqdm(total=len(points), initial=len(points) - len(pending), desc=f"sweep {grid.phi}", unit="point",
-               file=sys.stderr, disable=not progress)
+    serial = workers == 0 and scheduler is None
+    # Connect before writing anything: an unreachable scheduler leaves no folder behind.
+    with contextlib.nullcontext() if serial or not pending else \
+            _dask_client(workers=workers, scheduler=scheduler, processes=processes) as client:
+        _prepare(grid, out)
+        bar = tqdm(total=len(points), initial=len(points) - len(pending), desc=f"sweep {grid.phi}", unit="point",
+                   file=sys.stderr, disable=not progress)
 
-    def finish(row):
-        _write_atomically(_point_path(out, row["i"], row["j"]), json.dumps(row) + "\n")
-        bar.update()
+        def finish(row):
+            _write_atomically(_point_path(out, row["i"], row["j"]), json.dumps(row) + "\n")
+            bar.update()
 
-    try:
-        if pending and workers == 0 and scheduler is None:
-            _run_serially(grid, pending, finish)
-        elif pending:
-            _run_on_dask(grid, pending, finish, workers=workers, scheduler=scheduler, processes=processes)
-    finally:
-        bar.close()
+        try:
+            if client is None:
+                _run_serially(grid, pending, finish)
+            else:
+                _run_on_dask(client, grid, pending, finish)
+        finally:
+            bar.close()
     rows = tuple(json.loads(_point_path(out, i, j).read_text()) for i, j in points)
     table = out / "sweep.csv"
     _write_atomically(table, _csv(rows))

@@ -109,3 +109,12 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, ar
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and fragment in error[0], error
     assert not folder.exists()
+
+
+def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path, capsys):
+    folder = tmp_path / "out"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        assert main(["sweep", *OPTIONS, "--out", str(folder), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "tcp://127.0.0.1:1" in error[0], error
+    assert not folder.exists()

@@ -8,7 +8,10 @@
 - :mod:`~nnfield.numeric.samplers`: dense, exact and norm-chain samplers of random networks;
 - :mod:`~nnfield.numeric.spectra`: transient cut, FFT, mode covariance with error bars, and the
   finite-window expectation of a predicted spectrum;
-- :mod:`~nnfield.numeric.statistics`: two-sample tests and chi-square comparisons with p-values;
+- :mod:`~nnfield.numeric.statistics`: two-sample tests, chi-square comparisons with p-values, and the
+  exponential approach to a limit with jackknife errors;
+- :mod:`~nnfield.numeric.phase`: the correlation of two inputs through the exact sampler, c* and xi_c
+  measured, and phase-diagram figures;
 - :mod:`~nnfield.numeric.evidence`: what a check reports to the audit;
 - :mod:`~nnfield.numeric.plots`: figures saved atomically as PNG;
 - :mod:`~nnfield.numeric.langevin`: gradient descent with Gaussian gradient noise (Langevin at T = eta s^2/2);

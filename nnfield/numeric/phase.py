@@ -145,6 +145,11 @@ def measure_correlation_approach(phi: str, sigma_w2, sigma_b2, N, L, M, *, q_fir
     )
 
 
+def _step(values: np.ndarray) -> float:
+    """The spacing of a grid axis (1 for a single value), to draw whole cells."""
+    return float(np.min(np.diff(values))) if values.size > 1 else 1.0
+
+
 def plot_phase_diagram(path, sigma_w2, sigma_b2, measured, predicted, critical=None, *, title=""):
     """Measured and predicted :math:`c^*` and :math:`\\xi_c` over a grid, with the critical line.
 
@@ -164,6 +169,7 @@ def plot_phase_diagram(path, sigma_w2, sigma_b2, measured, predicted, critical=N
     sigma_w2, sigma_b2 = np.asarray(sigma_w2, float), np.asarray(sigma_b2, float)
     figure, _ = new_figure(11.0, 8.4 if sigma_b2.size > 1 else 4.2)
     figure.delaxes(figure.axes[0])
+    figure.set_layout_engine("constrained")
     if sigma_b2.size == 1:
         axes = figure.subplots(1, 2)
         for panel, key, label in zip(axes, ("c_star", "xi_c"), ("$c^*$", r"$\xi_c$ (layers)")):
@@ -182,20 +188,26 @@ def plot_phase_diagram(path, sigma_w2, sigma_b2, measured, predicted, critical=N
             axes[1].set_ylim(0, max(top, 1.0))
     else:
         axes = figure.subplots(2, 2)
-        for row, (key, label) in enumerate((("c_star", "$c^*$"), ("xi_c", r"$\xi_c$"))):
-            values = np.concatenate([measured[key].ravel(), predicted[key].ravel()])
-            finite = values[np.isfinite(values)]
-            limits = (0.0, 1.0) if key == "c_star" else (0.0, float(np.percentile(finite, 95)) if finite.size else 1.0)
+        for row, (key, label) in enumerate((("c_star", "$c^*$"), ("xi_c", r"$\xi_c$ (layers)"))):
+            # The colour scale follows the prediction, so that a failed fit (xi_c -> infinity) saturates.
+            reference = predicted[key][np.isfinite(predicted[key])]
+            if reference.size == 0:
+                reference = measured[key][np.isfinite(measured[key])]
+            top = 1.0 if key == "c_star" else float(1.5 * reference.max()) if reference.size else 1.0
+            lowest = min(0.0, float(reference.min())) if key == "c_star" and reference.size else 0.0
             for column, (source, data) in enumerate((("measured", measured), ("mean field", predicted))):
                 panel = axes[row, column]
                 image = panel.pcolormesh(sigma_w2, sigma_b2, np.ma.masked_invalid(data[key]), shading="nearest",
-                                         cmap="viridis", vmin=limits[0], vmax=limits[1])
-                figure.colorbar(image, ax=panel, label=label)
+                                         cmap="viridis", vmin=lowest, vmax=top)
+                figure.colorbar(image, ax=panel, label=label, extend="max" if key == "xi_c" else "neither")
                 if critical is not None:
-                    panel.plot(critical[0], critical[1], "w--", lw=1.5, label=r"$\chi_1 = 1$")
+                    panel.plot(critical[0], critical[1], "--", color="tab:red", lw=1.8, label=r"$\chi_1 = 1$")
                     panel.legend(fontsize=8, loc="upper left")
-                panel.set_xlim(sigma_w2.min(), sigma_w2.max())
-                panel.set_ylim(sigma_b2.min(), sigma_b2.max())
+                left, right = sigma_w2.min() - 0.5 * _step(sigma_w2), sigma_w2.max() + 0.5 * _step(sigma_w2)
+                if critical is not None:  # keep the critical line in view
+                    left, right = min(left, np.min(critical[0]) - 0.1), max(right, np.max(critical[0]) + 0.1)
+                panel.set_xlim(left, right)
+                panel.set_ylim(max(0.0, sigma_b2.min() - 0.5 * _step(sigma_b2)), sigma_b2.max() + 0.5 * _step(sigma_b2))
                 panel.set_xlabel(r"$\sigma_w^2$")
                 panel.set_ylabel(r"$\sigma_b^2$")
                 panel.set_title(f"{label}, {source}", fontsize=10)

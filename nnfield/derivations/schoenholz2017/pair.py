@@ -51,7 +51,6 @@ from nnfield.derivations.schoenholz2017.symbols import (
     N,
     Sigma_s,
     Sigma_x,
-    c,
     chi_c,
     chi_q,
     kappa_c,
@@ -248,9 +247,13 @@ def _predictor(decay_lengths, eft_length):
 
 def _linear_steps() -> list[Step]:
     """The linear network: Wishart energy, a line of saddles, fluctuations on it, the massless mode."""
+    exact = wishart_energy(leading_order=False)
     steps = [Step("Linear network: -log p(Q^l | Q^(l-1)) with N Q^l ~ Wishart(Sigma^l, N) (sympy.stats), "
-                  "even sector Q = diag(q_u, q_d)", wishart_energy(leading_order=False),
-                  note="closed in the overlaps; constants dropped")]
+                  "even sector Q = diag(q_u, q_d)", exact, note="closed in the overlaps; constants dropped")]
+    exact_slope = sp.simplify(stationary_equations(lattice_model(exact, [q_u, q_d], l))[1].lhs)
+    steps.append(Step("Exact energy: dE/dq_d on uniform configurations", exact_slope,
+                      note="positive for every q_d > 0: no uniform saddle at finite q_d; the energy falls towards "
+                           "q_d -> 0, i.e. c -> 1, by the (N-3)/2 exponent of det Q alone"))
     energy = wishart_energy()
     steps.append(Step("Leading order in N (N - 3 -> N in the exponent of det Q^l)", energy))
     model = lattice_model(energy, [q_u, q_d], l)

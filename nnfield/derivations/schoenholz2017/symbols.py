@@ -52,8 +52,7 @@ q_d = sp.IndexedBase("q_d", positive=True)
 Sigma_s = sp.IndexedBase("Sigma_s", positive=True)
 Sigma_a = sp.IndexedBase("Sigma_a", real=True)
 Sigma_x = sp.IndexedBase("Sigma_x", real=True)
-#: The correlation c = q_12/q of the two inputs, and the saddle values of the variance and covariance.
-c = sp.Symbol("c", real=True)
+#: The saddle values of the variance and of the covariance of the two inputs (c* = q12*/q*).
 q_star = sp.Symbol("q^*", positive=True)
 q12_star = sp.Symbol("q_12^*", real=True)
 #: The Jacobian of the mean-field map at its fixed point: chi_q = dq'/dq (one input), chi_c = dq_12'/dq_12,
