@@ -63,7 +63,7 @@ def saddle_norm(rng, figures: Path, progress: bool) -> Evidence:
     z = (mean_square - r_star**2) / error
     chi_square = float((z**2).sum())
     p_value = float(stats.chi2.sf(chi_square, len(z)))
-    plot_saddle_norm(figures / "fig3_saddle_norm.png", values, r_star, bulk, setup)
+    plot_saddle_norm(figures / "fig3_saddle_norm.png", values, r_star, bulk, {**setup, "transient": TRANSIENT})
     return Evidence(
         claims=("13",),
         verdict=_verdict(p_value),
@@ -97,7 +97,7 @@ def mode_covariance(rng, figures: Path, progress: bool) -> Evidence:
         worst.append((comparison.p_value, float(value)))
         curves.append((float(value), estimate, prediction.mode_covariance(estimate.q)))
     p_value = float(stats.chi2.sf(chi_square, dof))
-    plot_mode_variance(figures / "fig4_mode_variance.png", curves, setup)
+    plot_mode_variance(figures / "fig4_mode_variance.png", curves, {**setup, "transient": TRANSIENT})
     lowest = min(worst)
     return Evidence(
         claims=("14", "15"),

@@ -73,7 +73,8 @@ def relu_saddle(rng, figures, progress) -> Evidence:
             z_scores.append((per_network.mean() - target) / (per_network.std(ddof=1) / math.sqrt(setup["M"])))
     chi_square = float(np.sum(np.square(z_scores)))
     p_value = float(stats.chi2.sf(chi_square, len(z_scores)))
-    plot_relu_saddle(figures / "fig5_relu_saddle.png", values, np.array(stars), fields, setup)
+    plot_relu_saddle(figures / "fig5_relu_saddle.png", values, np.array(stars), fields,
+                     {**setup, "transient": TRANSIENT})
     return Evidence(
         claims=("20",),
         verdict=_verdict(p_value),
@@ -115,7 +116,7 @@ def relu_mode_covariance(rng, figures, progress) -> Evidence:
         curves.append((float(value), estimate, expected["derived"], expected["printed"]))
     p_derived = float(stats.chi2.sf(*totals["derived"]))
     p_printed = float(stats.chi2.sf(*totals["printed"]))
-    plot_relu_mode_covariance(figures / "fig6_relu_mode_covariance.png", curves, setup)
+    plot_relu_mode_covariance(figures / "fig6_relu_mode_covariance.png", curves, {**setup, "transient": TRANSIENT})
     worst = min(per_value, key=lambda item: item[1])
     return Evidence(
         claims=("94", "21", "90", "22", "23"),
