@@ -22,7 +22,7 @@ def test_audit_without_simulation_writes_every_file(tmp_path):
         assert claim["simulation"] is None
         assert claim["status"] in {"reproduced", "disputed"}  # without simulation nothing is an erratum
     markdown = (folder / "report.md").read_text()
-    assert "$" in markdown and "| 13 |" in markdown
+    assert "$" in markdown and "| eq. 13 (also 46) |" in markdown
     tex = (folder / "report.tex").read_text()
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
 

@@ -135,7 +135,7 @@ def correlation_length(rng, figures: Path, progress: bool) -> Evidence:
     return Evidence(
         claims=("17", "Sec. 5 (below eq. 17)"),
         verdict=_verdict(p_value),
-        statistic="z-score of the measured decay length against xi",
+        statistic="z-score of (measured decay length - EFT xi) in standard errors",
         value=float(z),
         p_value=p_value,
         sample_sizes={"networks": networks, "layers analysed": depth - depth // 4, "N": width, "sigma_w2": sigma_w2},
