@@ -24,7 +24,7 @@ run: $(VENV)/.installed
 	$(BIN)/nnfield audit --out $(OUT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest nnfield tests
+	$(BIN)/python -m pytest -n 2 --dist loadgroup nnfield tests
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
@@ -50,6 +50,8 @@ notebook: $(VENV)/.installed-notebook
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/samplers.py
+	$(BIN)/python benchmarks/derivations.py
+	$(BIN)/python benchmarks/meanfield.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache docs/_build docs/generated docs/tutorials docs/findings.md docs/figures

@@ -35,6 +35,7 @@ import nnfield
 from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
+from nnfield.numeric.statistics import SIGNIFICANCE, check_stream
 from nnfield.report import latex_report, markdown_report
 from nnfield.symbolic.claims import Claim
 from nnfield.symbolic.latex import display_lines
@@ -72,8 +73,33 @@ class AuditReport:
         return sum(1 for claim in self.claims if claim["status"] == status)
 
 
-def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None) -> dict:
-    """The JSON object of one claim (see the module docstring).
+def claim_status(claim: Claim, evidence: Evidence | None, *, checked: bool = False, simulated: bool = True) -> str:
+    """The status a claim's record shows: the same in ``nnfield derive``, ``audit --no-simulate`` and the full audit.
+
+    A printed equation that differs from the derived form and that a check decides (``checked``) is
+    ``"simulation not run"`` while that check has not run (``simulated=False``), rather than a verdict the
+    full audit would change; otherwise :meth:`~nnfield.symbolic.Claim.status` with the evidence.
+
+    Examples
+    --------
+    >>> from nnfield.derivations.schoenholz2017 import linear_ring
+    >>> claim = linear_ring().claim("Sec. 5 (Laplace)")
+    >>> claim_status(claim, None, checked=True, simulated=False), claim_status(claim, None)
+    ('simulation not run', 'disputed')
+    """
+    if evidence is None and checked and not simulated and claim.comparison.equal is False and not claim.statement:
+        return "simulation not run"
+    return claim.status(evidence.supports_derived if evidence is not None else None)
+
+
+def checked_labels(entry) -> set[str]:
+    """The claim labels that the numerical checks of a registered paper decide."""
+    return {label for check in entry.checks() for label in check.claims}
+
+
+def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None, *, checked: bool = False,
+                 simulated: bool = True) -> dict:
+    """The JSON object of one claim (see the module docstring); ``checked`` and ``simulated`` as for :func:`claim_status`.
 
     Examples
     --------
@@ -82,14 +108,13 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None)
     >>> record["status"], record["equation"], record["also"], record["simulation"]
     ('reproduced', '13', ['46'], None)
     """
-    supports = evidence.supports_derived if evidence is not None else None
     return {
         "paper": claim.paper,
         "derivation": derivation_title,
         "equation": claim.equation,
         "also": list(claim.also),
         "title": claim.title,
-        "status": claim.status(supports),
+        "status": claim_status(claim, evidence, checked=checked, simulated=simulated),
         "printed_latex": claim.printed_latex,
         "derived_latex": claim.derived_latex,
         "printed_display": list(display_lines(claim.printed)),
@@ -101,12 +126,46 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None)
             "residual_latex": sp.latex(claim.comparison.residual),
         },
         "note": claim.note,
+        "differences": [difference.to_json() for difference in claim.differences],
+        "difference_note": claim.difference_note(),
         "simulation": evidence.to_json() if evidence is not None else None,
     }
 
 
-def question_record(question: Question) -> dict:
-    """The JSON object of one question (see the module docstring).
+def evidence_conclusion(checks, validations) -> str:
+    """A sentence on what the checks an answer rests on found, generated from their records.
+
+    ``checks`` are the names the answer cites, ``validations`` the records of the checks that ran.
+
+    Examples
+    --------
+    >>> evidence_conclusion(["a", "b"], [{"name": "a", "verdict": "agrees", "p_value": 0.4}])
+    'Of the 2 checks the answer rests on, 1 ran: it agrees with the derived answer at significance 0.001; not run: b.'
+    >>> evidence_conclusion(["a"], [])
+    'The check the answer rests on was not run (a): the answer stands on the derivation alone.'
+    """
+    ran = {record["name"]: record for record in validations if record["name"] in checks}
+    missing = [name for name in checks if name not in ran]
+    if not checks:
+        return "The answer rests on the derivation alone; no check bears on it."
+    if not ran:
+        noun = "check the answer rests on was" if len(checks) == 1 else "checks the answer rests on were"
+        return f"The {noun} not run ({', '.join(missing)}): the answer stands on the derivation alone."
+    against = [name for name, record in ran.items() if record["verdict"] != "agrees"]
+    if against:
+        verdict = f"{len(against)} disagree with the derived answer ({', '.join(against)})"
+    else:
+        verdict = "it agrees" if len(ran) == 1 else "all agree"
+        verdict += " with the derived answer"
+    sentence = (f"Of the {len(checks)} checks the answer rests on, {len(ran)} ran: {verdict} at significance "
+                f"{SIGNIFICANCE:g}")
+    if len(checks) == 1:
+        sentence = f"The check the answer rests on ran: {verdict} at significance {SIGNIFICANCE:g}"
+    return sentence + (f"; not run: {', '.join(missing)}." if missing else ".")
+
+
+def question_record(question: Question, validations=()) -> dict:
+    """The JSON object of one question (see the module docstring), its evidence sentence from ``validations``.
 
     Examples
     --------
@@ -124,6 +183,7 @@ def question_record(question: Question) -> dict:
         "steps": [{"title": step.title, "latex": sp.latex(step.result)} for step in question.steps],
         "answer": question.answer,
         "checks": list(question.checks),
+        "evidence": evidence_conclusion(list(question.checks), list(validations)),
     }
 
 
@@ -141,7 +201,9 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     out : path
         The report folder; created if missing.
     seed : int
-        Seed of the random generator shared by all checks, for a reproducible report.
+        The audit's seed; each check draws from its own stream keyed by its paper and name
+        (:func:`~nnfield.numeric.statistics.check_stream`), so a report is reproduced from the seed and
+        one check's numbers do not depend on which checks ran before it.
     progress : bool
         Show progress bars.
 
@@ -159,24 +221,26 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     try:
         figures = staging / "figures"
         figures.mkdir()
-        rng = np.random.default_rng(seed)
         records, validations, answered = [], [], []
         for entry in loaded:
             evidence = {}
             if simulate:
                 checks = entry.checks()
                 for check in tqdm(checks, desc=f"audit {entry.id}", disable=not progress, unit="check"):
-                    result = check.run(rng, figures, progress)
-                    if check.claims:
-                        for label in check.claims:
-                            evidence[label] = result
-                    else:
-                        validations.append({"paper": entry.id, "name": check.name, **result.to_json()})
+                    result = check.run(check_stream(seed, f"{entry.id}: {check.name}"), figures, progress)
+                    for item in (result if isinstance(result, tuple) else (result,)):
+                        if item.claims:
+                            for label in item.claims:
+                                evidence[label] = item
+                        else:
+                            validations.append({"paper": entry.id, "name": check.name, **item.to_json()})
+            checked = checked_labels(entry)
             for derive in entry.derivations:
                 derivation = derive()
                 for claim in derivation.claims:
-                    records.append(claim_record(claim, derivation.title, evidence.get(claim.equation)))
-            answered.extend(question_record(question) for question in entry.questions())
+                    records.append(claim_record(claim, derivation.title, evidence.get(claim.equation),
+                                                checked=claim.equation in checked, simulated=simulate))
+            answered.extend(question_record(question, validations) for question in entry.questions())
         meta = {
             "nnfield": nnfield.__version__,
             "sympy": sp.__version__,

@@ -1,4 +1,4 @@
-"""The command line: ``nnfield derive | audit | simulate``.
+"""The command line: ``nnfield derive | audit | simulate | sweep``.
 
 Errors in what was asked (an unknown paper, a bad option, an unwritable folder or file, a
 parameter outside the region where the network has a stationary state, too few layers for the
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nnfield", description="Derive, check and audit field theories of random networks.",
                      formatter_class=_Formatter)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                     metavar="{derive,audit,simulate}")
+                                     metavar="{derive,audit,simulate,sweep}")
 
     derive = commands.add_parser("derive", help="print the derivations of a paper", formatter_class=_Formatter)
     derive.add_argument("paper", choices=papers, help="paper id")
@@ -73,7 +73,28 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, default=0, help="random seed, >= 0")
     simulate.add_argument("--out", help="write the norms, shape (M, L), to this .npy file")
     simulate.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_sweep(commands)
     return parser
+
+
+def _add_sweep(commands) -> None:
+    sweep = commands.add_parser("sweep", help="measure and predict c* and xi_c over a grid, on Dask")
+    sweep.add_argument("--phi", choices=("linear", "relu", "tanh", "erf"), default="tanh")
+    sweep.add_argument("--sigma-w2", default="0.5:3.0:6", metavar="START:STOP:COUNT",
+                       help="weight variances (default: 0.5:3.0:6)")
+    sweep.add_argument("--sigma-b2", default="0.05", metavar="START[:STOP:COUNT]",
+                       help="bias variances, > 0 (default: 0.05)")
+    sweep.add_argument("--N", type=int, default=200, help="width (default: 200)")
+    sweep.add_argument("--L", type=int, default=40, help="depth, at least 8 (default: 40)")
+    sweep.add_argument("--M", type=int, default=100, help="networks per grid point, at least 10 (default: 100)")
+    sweep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="K",
+                       help="workers of a local Dask cluster (default: the machine's cores; 0: no Dask)")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="address of an existing Dask scheduler")
+    sweep.add_argument("--out", default="sweep", help="output folder; an interrupted sweep resumes there "
+                                                      "(default: sweep)")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def main(argv=None) -> int:
@@ -92,6 +113,8 @@ def main(argv=None) -> int:
             return _derive(arguments)
         if arguments.command == "audit":
             return _audit(arguments)
+        if arguments.command == "sweep":
+            return _sweep(parser, arguments)
         return _simulate(arguments)
     except (ValueError, TypeError, OSError) as error:
         print(f"nnfield {arguments.command}: error: {error}", file=sys.stderr)
@@ -130,12 +153,18 @@ def _derive(arguments) -> int:
     from nnfield.derivations import paper
     from nnfield.report import latex_document
 
+    from nnfield.audit import checked_labels, claim_status
+
     entry = paper(arguments.paper)
+    checked = checked_labels(entry)
     parts = []
     for derive in tqdm(entry.derivations, desc=f"derive {entry.id}", unit="derivation",
                        disable=not _progress(arguments)):
         derivation = derive()
-        parts.append(derivation.to_latex() if arguments.latex else derivation.to_text())
+        # The same record as `nnfield audit --no-simulate`: a claim a check decides says the simulation was not run.
+        statuses = {claim.equation: claim_status(claim, None, checked=claim.equation in checked, simulated=False)
+                    for claim in derivation.claims}
+        parts.append(derivation.to_latex(statuses) if arguments.latex else derivation.to_text(statuses))
     for question in entry.questions():
         parts.append(question.to_latex() if arguments.latex else question.to_text())
     if arguments.latex:
@@ -146,6 +175,7 @@ def _derive(arguments) -> int:
 
 
 def _audit(arguments) -> int:
+    from nnfield.symbolic.claims import STATUSES
     from nnfield.audit import AuditError, run_audit
     from nnfield.report import TEX_PACKAGES, LatexError, compile_pdf, pdflatex_available
 
@@ -157,7 +187,7 @@ def _audit(arguments) -> int:
         print(f"nnfield audit: error: {error}", file=sys.stderr)
         return 2
     summary = ", ".join(
-        f"{report.count(status)} {status}" for status in ("reproduced", "erratum", "disputed", "unsupported", "untested")
+        f"{report.count(status)} {status}" for status in STATUSES
         if report.count(status)
     )
     questions = f", {len(report.questions)} questions answered" if report.questions else ""
@@ -298,6 +328,25 @@ def _simulate(arguments) -> int:
     if arguments.out:
         _save_atomically(arguments.out, norms)
         print(f"norms written to {arguments.out}")
+    return 0
+
+
+def _sweep(parser, arguments) -> int:
+    from nnfield.sweep import parse_values, run_sweep, sweep_grid
+
+    command = parser._subparsers._group_actions[0].choices["sweep"]
+    try:
+        grid = sweep_grid(arguments.phi, parse_values(arguments.sigma_w2, "--sigma-w2"),
+                          parse_values(arguments.sigma_b2, "--sigma-b2", single=True),
+                          N=arguments.N, L=arguments.L, M=arguments.M, seed=arguments.seed)
+        if arguments.workers is not None and arguments.workers < 0:
+            raise ValueError(f"--workers must be a number of workers >= 0 (0: no Dask); got {arguments.workers}")
+    except (ValueError, TypeError) as error:
+        command.error(str(error))
+    result = run_sweep(grid, arguments.out, workers=arguments.workers, scheduler=arguments.scheduler,
+                       progress=not arguments.quiet and sys.stderr.isatty())
+    print(f"{len(result.rows)} points ({result.computed} computed now): table {result.table}, "
+          f"figure {result.figure}")
     return 0
 
 

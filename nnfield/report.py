@@ -25,20 +25,21 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnfield.numeric.statistics import SIGNIFICANCE
 from nnfield.symbolic.latex import FORMULA_MACROS, display_math, escape_text
 
 __all__ = ["markdown_report", "latex_report", "latex_document", "claim_label", "evidence_summary",
            "compile_pdf", "pdflatex_available", "PdfBuild", "LatexError", "TEX_PACKAGES", "STATUS_ORDER", "STATUS_MEANING", "VERDICT_MEANING", "SIGNIFICANCE_LEVEL", "CELL_LIMIT"]
 
 #: The significance level at which every check of the audit decides ``agrees`` (p >= alpha) or
-#: ``disagrees``.
-SIGNIFICANCE_LEVEL = 1e-3
+#: ``disagrees`` (the statistics module's, which every check uses).
+SIGNIFICANCE_LEVEL = SIGNIFICANCE
 #: Characters of LaTeX beyond which a form leaves its table cell for the section *Long forms*.
 CELL_LIMIT = 200
 #: Characters of LaTeX beyond which a difference is described rather than printed.
 DIFFERENCE_LIMIT = 300
 
-STATUS_ORDER = ("erratum", "disputed", "unsupported", "untested", "reproduced")
+STATUS_ORDER = ("erratum", "disputed", "unsupported", "untested", "simulation not run", "reproduced")
 
 #: What each status of a claim means.
 STATUS_MEANING = {
@@ -51,6 +52,8 @@ STATUS_MEANING = {
     "unsupported": "a statement the paper makes in words, contradicted by the derivation: the cases where "
                    "the paper says it holds and the derivation says it does not are listed",
     "untested": "SymPy could decide neither equality nor difference",
+    "simulation not run": "printed and derived forms differ and a check of the audit decides between them, but the "
+                          "simulations were not run (--no-simulate); not a verdict",
 }
 
 #: What each evidence verdict means (``-`` in the evidence column: not simulated).
@@ -302,7 +305,7 @@ def _markdown_questions(document: dict, paper: str) -> list[str]:
     for question in (q for q in document["questions"] if q["paper"] == paper):
         lines += [f"### {question['label']}", "", f"> {question['quote']}", ""]
         lines += [f"- {step['title']}: ${step['latex']}$" for step in question["steps"]]
-        lines += ["", f"**Answer.** {question['answer']}", ""]
+        lines += ["", f"**Answer.** {question['answer']}", "", f"**Evidence.** {question['evidence']}", ""]
         for name in question["checks"]:
             check = checks.get(name)
             if check is None:
@@ -465,6 +468,7 @@ def _latex_questions(document: dict, paper: str) -> list[str]:
         for step in question["steps"]:
             lines += [escape_text(step["title"]) + ":", display_math(step["latex"])]
         lines.append(r"\textbf{Answer.} " + _tex(question["answer"]))
+        lines += ["", r"\textbf{Evidence.} " + _tex(question["evidence"])]
         for name in question["checks"]:
             check = checks.get(name)
             if check is None:

@@ -1,16 +1,29 @@
 """One module per paper, each written with the engine like the paper's appendix.
 
-:data:`PAPERS` lists the papers whose derivations are encoded, by their short id (see
-``shared/papers/README.md``). Each entry gives the paper's derivations (functions returning a
-:class:`~nnfield.symbolic.Derivation`) and the numerical checks the audit runs.
+Papers are registered through the entry-point group ``nnfield.papers``: the entry's name is the
+paper's short id and its value the module that encodes it, e.g. in a ``pyproject.toml``::
+
+    [project.entry-points."nnfield.papers"]
+    schoenholz2017 = "nnfield.derivations.schoenholz2017"
+
+The module defines ``PAPER`` (the id again), ``TITLE``, ``DERIVATIONS`` (functions returning a
+:class:`~nnfield.symbolic.Derivation`), ``audit_checks()`` (the numerical checks the audit runs) and,
+for a critique, ``questions()``. The four seed papers are registered by nnfield's own
+``pyproject.toml`` in exactly this way, so a user's package adds a paper without touching nnfield
+(``examples/harmonic_chain`` is one).
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Callable
 
-__all__ = ["Paper", "PAPERS", "paper"]
+__all__ = ["Paper", "PAPERS", "paper", "registered_papers", "ENTRY_POINT_GROUP"]
+
+#: The entry-point group through which papers are registered.
+ENTRY_POINT_GROUP = "nnfield.papers"
 
 
 @dataclass(frozen=True)
@@ -36,54 +49,56 @@ class Paper:
     checks: Callable
     questions: Callable = tuple
 
-
-def _schoenholz2017() -> Paper:
-    from nnfield.derivations import schoenholz2017
-
-    return Paper(schoenholz2017.PAPER, schoenholz2017.TITLE, schoenholz2017.DERIVATIONS, schoenholz2017.audit_checks)
-
-
-def _fok2017() -> Paper:
-    from nnfield.derivations import fok2017
-
-    return Paper(fok2017.PAPER, fok2017.TITLE, fok2017.DERIVATIONS, fok2017.audit_checks)
-
-
-def _kahn2017() -> Paper:
-    from nnfield.derivations import kahn2017
-
-    return Paper(kahn2017.PAPER, kahn2017.TITLE, kahn2017.DERIVATIONS, kahn2017.audit_checks, kahn2017.questions)
+    @classmethod
+    def from_module(cls, identifier: str, module) -> "Paper":
+        """The paper a registered module encodes (see the package docstring for what it must define)."""
+        missing = [name for name in ("PAPER", "TITLE", "DERIVATIONS", "audit_checks") if not hasattr(module, name)]
+        if missing:
+            raise ValueError(f"the module {module.__name__} registered as paper {identifier!r} does not define "
+                             f"{', '.join(missing)}; a paper module defines PAPER, TITLE, DERIVATIONS and audit_checks()")
+        if module.PAPER != identifier:
+            raise ValueError(f"the module {module.__name__} is registered as {identifier!r} but says PAPER = "
+                             f"{module.PAPER!r}; the entry point's name must be the paper's id")
+        return cls(module.PAPER, module.TITLE, tuple(module.DERIVATIONS), module.audit_checks,
+                   getattr(module, "questions", tuple))
 
 
-def _li2019() -> Paper:
-    from nnfield.derivations import li2019
+def registered_papers() -> dict[str, Callable[[], Paper]]:
+    """The papers registered in the ``nnfield.papers`` entry-point group, by id, each loaded on first use."""
+    found = {}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name):
+        found.setdefault(entry.name, _loader(entry.name, entry.value))
+    return found
 
-    return Paper(li2019.PAPER, li2019.TITLE, li2019.DERIVATIONS, li2019.audit_checks)
+
+def _loader(identifier: str, module_name: str) -> Callable[[], Paper]:
+    def load() -> Paper:
+        return Paper.from_module(identifier, importlib.import_module(module_name))
+
+    return load
 
 
-#: Encoded papers, by id (loaded on first use).
-PAPERS: dict[str, Callable[[], Paper]] = {"schoenholz2017": _schoenholz2017, "fok2017": _fok2017,
-                                          "kahn2017": _kahn2017, "li2019": _li2019}
+#: Registered papers, by id (loaded on first use).
+PAPERS: dict[str, Callable[[], Paper]] = registered_papers()
 
 
 def paper(identifier: str) -> Paper:
-    """The encoded paper ``identifier``.
+    """The registered paper ``identifier``.
 
     Raises
     ------
     ValueError
-        For an unknown id; the message lists the encoded ones.
+        For an unknown id; the message lists the registered ones.
 
     Examples
     --------
     >>> paper("schoenholz2017").title
     'A Correspondence Between Random Neural Networks and Statistical Field Theory'
-    >>> paper("nature2020")
+    >>> paper("nature2020")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown paper 'nature2020'; encoded papers: schoenholz2017, fok2017, kahn2017, li2019
+    ValueError: unknown paper 'nature2020'; registered papers: ...fok2017, kahn2017, li2019, schoenholz2017
     """
-    encoded = ", ".join(PAPERS)
     if identifier in PAPERS:
         return PAPERS[identifier]()
-    raise ValueError(f"unknown paper {identifier!r}; encoded papers: {encoded}")
+    raise ValueError(f"unknown paper {identifier!r}; registered papers: {', '.join(PAPERS)}")

@@ -1,6 +1,10 @@
 """The numeric side: compiled expressions, samplers of random networks, spectra, statistics, figures.
 
 - :mod:`~nnfield.numeric.compile`: the one boundary from SymPy to numbers (``lambdify`` with ``cse``);
+- :mod:`~nnfield.numeric.activations`: one object per activation (expression, compiled function and
+  derivatives, one- and two-input Gaussian averages in closed form or by quadrature);
+- :mod:`~nnfield.numeric.meanfield`: the mean-field maps of one and two inputs (q*, chi_1, c*, chi_c,
+  the depth scales, the NTK recursion) and the order-to-chaos line;
 - :mod:`~nnfield.numeric.samplers`: dense, exact and norm-chain samplers of random networks;
 - :mod:`~nnfield.numeric.spectra`: transient cut, FFT, mode covariance with error bars, and the
   finite-window expectation of a predicted spectrum;
@@ -12,7 +16,9 @@
 - :mod:`~nnfield.numeric.transfer`: the chain of O(D) weights solved by its transfer operator;
 - :mod:`~nnfield.numeric.chain_monte_carlo`: the same chain by checkerboard Metropolis;
 - :mod:`~nnfield.numeric.relu_networks`: bias-free networks, exact gradients and Hessians, gradient descent;
-- :mod:`~nnfield.numeric.dyson`: the vector Dyson equation and random block matrices.
+- :mod:`~nnfield.numeric.dyson`: the vector Dyson equation and random block matrices;
+- :mod:`~nnfield.numeric.finite_width`: the kernel and fourth cumulant of deep networks to first order
+  in 1/width, and the exact law of piecewise-linear networks.
 """
 
 from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix

@@ -81,8 +81,9 @@ class Check:
     claims : tuple of str
         Equation labels it bears on (empty for a validation of the simulation method itself).
     run : callable
-        ``run(rng, figures, progress) -> Evidence``: ``rng`` a ``numpy.random.Generator``,
-        ``figures`` the folder to write PNG files into, ``progress`` whether to show bars.
+        ``run(rng, figures, progress) -> Evidence`` (or a tuple of Evidence, one per claim it decides, each
+        naming its claims): ``rng`` a ``numpy.random.Generator``, ``figures`` the folder to write PNG
+        files into, ``progress`` whether to show bars.
     """
 
     name: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["positive_integer", "non_negative_integer", "positive_real"]
+__all__ = ["positive_integer", "non_negative_integer", "positive_real", "non_negative_real"]
 
 
 def positive_integer(name: str, value, meaning: str) -> int:
@@ -58,4 +58,23 @@ def positive_real(name: str, value, meaning: str) -> float:
         raise TypeError(f"{name} must be a finite number > 0 ({meaning}); got {value!r} of type {type(value).__name__}")
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0 ({meaning}); got {value!r}")
+    return float(value)
+
+
+def non_negative_real(name: str, value, meaning: str) -> float:
+    """``value`` as a float, if it is finite and >= 0 (a bias variance, say).
+
+    Examples
+    --------
+    >>> non_negative_real("sigma_b2", 0, "the bias variance")
+    0.0
+    >>> non_negative_real("sigma_b2", -0.01, "the bias variance")
+    Traceback (most recent call last):
+    ...
+    ValueError: sigma_b2 must be a finite number >= 0 (the bias variance); got -0.01
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite number >= 0 ({meaning}); got {value!r} of type {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0 ({meaning}); got {value!r}")
     return float(value)

@@ -1,8 +1,9 @@
 """Samplers of random networks: the norms of the pre-activations, layer by layer.
 
 Networks have ``z^l = W^l phi(z^{l-1}) + b^l`` with ``W ~ N(0, sigma_w2/N)`` entrywise,
-``b ~ N(0, sigma_b2)``, width N, depth L, and a random input ``x ~ N(0, I_N)`` that the first layer
-sees as it is, ``z^0 = W^0 x + b^0`` (the paper's eq 4). Three samplers draw the same law:
+``b ~ N(0, sigma_b2)`` (``sigma_b2 = 0``: no biases), ``phi`` an
+:class:`~nnfield.numeric.activations.Activation` or a function of arrays, width N, depth L, and a
+random input ``x ~ N(0, I_N)`` that the first layer sees as it is, ``z^0 = W^0 x + b^0`` (the paper's eq 4). Three samplers draw the same law:
 
 - :func:`dense_network_norms` draws every weight matrix, as the paper does (App. 8.3): O(N^2) a layer;
 - :func:`exact_network_norms` draws each layer from its conditional law given the previous one,
@@ -24,14 +25,17 @@ import numbers
 import numpy as np
 from tqdm import tqdm
 
-from nnfield.numeric.parameters import positive_integer, positive_real
+from nnfield.numeric.activations import Activation
+from nnfield.numeric.parameters import non_negative_real, positive_integer, positive_real
 
 __all__ = [
     "as_generator",
     "dense_network_norms",
     "dense_network_overlaps",
+    "dense_network_units",
     "exact_network_overlaps",
     "exact_network_norms",
+    "exact_network_units",
     "linear_norm_chain",
     "norm",
     "relu",
@@ -82,7 +86,7 @@ def as_generator(rng) -> np.random.Generator:
 def _check(sigma_w2, sigma_b2, N, L, M):
     return (
         positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2"),
-        positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2"),
+        non_negative_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2; 0 for a network without biases"),
         positive_integer("N", N, "the width of each layer"),
         positive_integer("L", L, "the number of layers"),
         positive_integer("M", M, "the number of networks"),
@@ -91,6 +95,18 @@ def _check(sigma_w2, sigma_b2, N, L, M):
 
 def _identity(z):
     return z
+
+
+def _as_function(phi):
+    """The activation as a function of arrays: an :class:`~nnfield.numeric.activations.Activation`, a callable, or None (identity)."""
+    if phi is None:
+        return _identity
+    if isinstance(phi, Activation):
+        return phi.function
+    if not callable(phi):
+        raise TypeError(f"phi must be an Activation (e.g. nnfield.numeric.activations.TANH), a function of arrays "
+                        f"such as np.tanh, or None for the identity; got {type(phi).__name__}")
+    return phi
 
 
 def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
@@ -105,7 +121,7 @@ def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
     (3, 5, 3)
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     records = []
     for _ in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
@@ -134,7 +150,7 @@ def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
     (3, 5)
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     z = generator.standard_normal((M, N))
     layers = []
@@ -233,7 +249,7 @@ def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
     inputs = _check_inputs(inputs, N)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     overlaps = np.empty((M, L, len(inputs), len(inputs)))
     for network in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
@@ -261,7 +277,7 @@ def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
     inputs = _check_inputs(inputs, N)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     count = len(inputs)
     activations = np.broadcast_to(inputs, (M, count, N))
@@ -274,3 +290,64 @@ def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
         overlaps[:, layer] = np.einsum("min,mjn->mij", z, z) / N
         activations = phi(z)
     return overlaps
+
+
+def _check_units(sigma_w2, sigma_b2, N, L, M, input_q):
+    return (*_check(sigma_w2, sigma_b2, N, L, M), positive_real("input_q", input_q, "the input's |x|^2 / N"))
+
+
+def dense_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, rng=None,
+                        batch: int = 256) -> np.ndarray:
+    """The pre-activations of every unit of every layer of M networks with one fixed input, drawing every weight.
+
+    ``z^1 = W^1 x + b^1`` and ``z^l = W^l phi(z^{l-1}) + b^l`` with ``W ~ N(0, sigma_w2/N)``,
+    ``b ~ N(0, sigma_b2)`` (``sigma_b2 = 0`` allowed), width N, and the fixed input
+    ``x = sqrt(input_q) (1, ..., 1)``, so ``|x|^2/N = input_q``. Unlike :func:`dense_network_norms`,
+    whose input is random, the first layer is then exactly Gaussian, of variance
+    ``sigma_w2 input_q + sigma_b2``. Networks are drawn ``batch`` at a time.
+
+    Returns an array of shape ``(M, L, N)``.
+
+    Examples
+    --------
+    >>> dense_network_units(0.5, 0.0, N=8, L=3, M=5, phi=relu, rng=0).shape
+    (5, 3, 8)
+    """
+    sigma_w2, sigma_b2, N, L, M, input_q = _check_units(sigma_w2, sigma_b2, N, L, M, input_q)
+    batch = positive_integer("batch", batch, "networks drawn at once")
+    phi = phi or _identity
+    generator = as_generator(rng)
+    units = np.empty((M, L, N))
+    for start in range(0, M, batch):
+        count = min(batch, M - start)
+        activation = np.full((count, N), np.sqrt(input_q))
+        for layer in range(L):
+            weights = generator.standard_normal((count, N, N)) * np.sqrt(sigma_w2 / N)
+            z = np.einsum("mij,mj->mi", weights, activation) + generator.standard_normal((count, N)) * np.sqrt(sigma_b2)
+            units[start:start + count, layer] = z
+            activation = phi(z)
+    return units
+
+
+def exact_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, rng=None) -> np.ndarray:
+    """The law of :func:`dense_network_units`, each layer drawn given the previous one: O(N) a layer.
+
+    Given layer ``l-1``, the N units of layer l are independent Gaussians of variance
+    ``sigma_w2 |phi(z^{l-1})|^2/N + sigma_b2``; the first layer's variance is ``sigma_w2 input_q + sigma_b2``.
+
+    Examples
+    --------
+    >>> exact_network_units(0.5, 0.1, N=8, L=3, M=5, phi=np.tanh, rng=0).shape
+    (5, 3, 8)
+    """
+    sigma_w2, sigma_b2, N, L, M, input_q = _check_units(sigma_w2, sigma_b2, N, L, M, input_q)
+    phi = phi or _identity
+    generator = as_generator(rng)
+    units = np.empty((M, L, N))
+    variance = np.full(M, sigma_w2 * input_q + sigma_b2)
+    for layer in range(L):
+        z = generator.standard_normal((M, N)) * np.sqrt(variance)[:, None]
+        units[:, layer] = z
+        activation = phi(z)
+        variance = sigma_w2 * np.einsum("mn,mn->m", activation, activation) / N + sigma_b2
+    return units

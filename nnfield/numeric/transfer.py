@@ -55,6 +55,9 @@ class ChainTransfer:
         :math:`c_k^2`.
     mean_square : float
         :math:`\\langle |w_l|^2\\rangle`.
+    radial_ratios : numpy.ndarray
+        :math:`\\Lambda_{0k}/\\Lambda_0` for k >= 1, descending: the decay of correlations of the radii
+        (rotation-invariant functions of the weights), channel 0's excited states.
     """
 
     dimension: int
@@ -63,11 +66,17 @@ class ChainTransfer:
     ratios: np.ndarray
     amplitudes: np.ndarray
     mean_square: float
+    radial_ratios: np.ndarray
 
     @property
     def correlation_length(self) -> float:
         """:math:`\\xi = -1/\\ln(\\Lambda_{10}/\\Lambda_0)`, in layers."""
         return float(-1 / np.log(self.ratios[0]))
+
+    @property
+    def radial_correlation_length(self) -> float:
+        """:math:`\\xi_r = -1/\\ln(\\Lambda_{01}/\\Lambda_0)`: the decay length of the radii's correlations (sigma)."""
+        return float(-1 / np.log(self.radial_ratios[0]))
 
     def correlation(self, lags, ring_length: int | None = None) -> np.ndarray:
         """:math:`\\langle w_0\\cdot w_l\\rangle` on the infinite chain, or on a ring of ``ring_length`` layers.
@@ -115,7 +124,9 @@ def o_chain_transfer(radial_potential: Callable, dimension: int, coupling: float
         J, the stiffness between neighbouring layers.
     temperature : float
     points : int
-        Quadrature nodes on [0, R]; R is where :math:`(V + J r^2/2)` exceeds its minimum by 60 T.
+        Quadrature nodes on [0, R]; R is where V, beyond its minimum, exceeds that minimum by 60 T. (Aligned
+        neighbours cost no bond energy at equal radii, so the radii gather at the minimum of V itself; a
+        cut-off from :math:`V + J r^2/2`, whose minimum lies inside it, cuts the law off at low T.)
 
     Examples
     --------
@@ -131,11 +142,11 @@ def o_chain_transfer(radial_potential: Callable, dimension: int, coupling: float
     temperature = positive_real("temperature", temperature, "T of the Boltzmann law")
     points = positive_integer("points", points, "the number of quadrature nodes")
     scan = np.linspace(1e-6, 1e3, 200_001)
-    site = radial_potential(scan) + coupling * scan**2 / 2 + 0.0 * scan
+    site = radial_potential(scan) + 0.0 * scan
     lowest = np.argmin(site)
     beyond = np.nonzero((site[lowest:] - site[lowest]) / temperature > 60)[0]
     if beyond.size == 0:
-        raise ValueError("the potential does not confine the weights: V(r) + J r^2/2 must grow by 60 T within r < 1000")
+        raise ValueError("the potential does not confine the weights: V(r) must grow by 60 T within r < 1000")
     radius = scan[lowest + beyond[0]]
     nodes, weights = np.polynomial.legendre.leggauss(points)
     radii = radius * (nodes + 1) / 2
@@ -156,4 +167,4 @@ def o_chain_transfer(radial_potential: Callable, dimension: int, coupling: float
     keep = values1 > values1[0] * 1e-14
     amplitudes = (ground * radii) @ vectors1[:, keep]
     return ChainTransfer(dimension, radii, float(values0[0]), values1[keep] / values0[0], amplitudes**2,
-                         float(np.sum(ground**2 * radii**2)))
+                         float(np.sum(ground**2 * radii**2)), values0[1:4] / values0[0])

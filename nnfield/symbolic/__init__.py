@@ -11,6 +11,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`saddle_at`                     one chosen point of a manifold of uniform saddles (a vacuum)
 :func:`quadratic_fluctuations`        Hessian blocks ``K_delta`` about a saddle
 :func:`fourier_kernel`                ``K(q) = sum_delta K_delta exp(-i q delta)`` and ``C(q)``
+:func:`kernel_determinant`            ``det K`` in ``z = exp(-iq)``: decay lengths and massless modes, any fields
 :func:`continuum_limit`               the effective field theory and its correlation lengths
 :func:`eft_symmetries`                sign flips and reflection of the EFT
 :func:`laplace_approximation`         saddle-point integrals with the first ``1/A`` correction
@@ -47,7 +48,7 @@ from nnfield.symbolic.curvature import (
 )
 from nnfield.symbolic.continuum import EffectiveFieldTheory, continuum_limit, density_kernel
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, change_of_variables, quadratic_fluctuations
-from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
+from nnfield.symbolic.fourier import FourierKernel, KernelDeterminant, fourier_kernel, kernel_determinant
 from nnfield.symbolic.gaussian import GaussianIntegral, gaussian_integral
 from nnfield.symbolic.laplace import LaplaceExpansion, laplace_approximation
 from nnfield.symbolic.maxent import (
@@ -75,6 +76,7 @@ __all__ = [
     "FeedforwardNetwork",
     "ForwardPass",
     "FourierKernel",
+    "KernelDeterminant",
     "GaussianIntegral",
     "LaplaceExpansion",
     "LatticeModel",
@@ -96,6 +98,7 @@ __all__ = [
     "feedforward_network",
     "gated_transfer",
     "fourier_kernel",
+    "kernel_determinant",
     "gaussian_integral",
     "hyperspherical_reduction",
     "is_positive_under",

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
+import numpy as np
 import sympy as sp
 
+from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
 from nnfield.symbolic.lattice import ring_residual, same_ring_energy
 
-__all__ = ["Comparison", "compare", "Claim", "Step", "Derivation", "STATUSES"]
+__all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "Step", "Derivation", "STATUSES"]
 
 #: The verdicts a claim can carry, in the vocabulary of the audit report.
-STATUSES = ("reproduced", "erratum", "disputed", "unsupported", "untested")
+#: ``simulation not run`` is not a verdict: the record of a claim that a check decides, when the check did not run.
+STATUSES = ("reproduced", "erratum", "disputed", "unsupported", "untested", "simulation not run")
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,9 @@ class Comparison:
     equal : bool or None
         ``True`` if they agree, ``False`` if they provably differ, ``None`` if undecided.
     method : str
-        How it was decided: ``"symbolic"`` (the difference simplifies to zero),
-        ``"numeric"`` (agreement at random points, when simplification stalls), ``"ring"``
+        How it was decided: ``"symbolic"`` (the difference simplifies to zero, or does not and no
+        sample point could be evaluated), ``"numeric"`` (decided only at sample points drawn from the
+        symbols' assumptions and the claim's domain: agreement at all of them, or a disagreement), ``"ring"``
         (energies equal up to shifts of terms along the ring and constants), ``"relation"``
         (two inequalities with the same solution set), ``"set"`` (equal finite sets), ``"constant"``
         (equal up to an additive constant), ``"statement"`` (the printed condition implies the
@@ -54,7 +59,7 @@ class Comparison:
 
 
 def compare(printed, derived, *, definitions=None, kind="expression", site=None, fields=None,
-            variables=()) -> Comparison:
+            variables=(), domain=None) -> Comparison:
     """Compare a printed form with a derived one.
 
     Parameters
@@ -66,14 +71,29 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         ``"ring"`` compares two site energies up to ring shifts and additive constants (give
         ``site`` and ``fields``); ``"relation"`` compares two single-variable inequalities;
         ``"set"`` two finite sets (e.g. of symmetries); ``"constant"`` two energies up to an
-        additive constant, i.e. a difference free of ``variables``; ``"statement"`` two conditions
-        (SymPy Booleans of switches) under which a statement holds, printed and derived: equal when
-        the printed condition implies the derived one, i.e. wherever the paper says the statement
-        holds, the derivation says so too. Implication rather than equivalence because papers state
-        sufficient conditions: a derived condition weaker than the printed one (the statement holds
-        more widely) does not contradict the paper.
+        additive constant, i.e. a difference free of ``variables`` (which must be given: with none,
+        every difference would be a "constant"); ``"statement"`` two conditions (SymPy Booleans of
+        switches) under which a statement holds, printed and derived: equal when the printed condition
+        implies the derived one, i.e. wherever the paper says the statement holds, the derivation says
+        so too. Implication rather than equivalence because papers state sufficient conditions: a
+        derived condition weaker than the printed one (the statement holds more widely) does not
+        contradict the paper.
     variables : sequence of sympy.Symbol
         With ``kind="constant"``: the variables the difference may not depend on.
+    domain : sympy Boolean, optional
+        Where the paper states the result (e.g. ``sigma_w**2 < 2``). Sample points of a numeric
+        comparison are drawn from the symbols' assumptions (positive, real, integer, or complex when
+        nothing is assumed) and kept only inside ``domain`` and where both forms are defined (real, when
+        every symbol is real).
+
+    Notes
+    -----
+    An expression comparison is decided symbolically when the difference simplifies to zero
+    (``method="symbolic"``). Otherwise both forms are evaluated at sample points; agreement at every
+    point gives ``equal=True`` with ``method="numeric"`` (decided at sample points only), a
+    disagreement at one point ``equal=False``, and too few admissible points ``equal=None``. No
+    identity that holds only for some values of the symbols (such as ``sqrt(a) sqrt(b) = sqrt(a b)``)
+    is applied: where it holds on the domain, the sample points show it.
 
     Examples
     --------
@@ -83,6 +103,11 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     True
     >>> compare(D, 1 - w, definitions={D: 1 - w**2}).equal
     False
+    >>> x = sp.Symbol("x", real=True)
+    >>> compare(sp.Abs(x), x).equal
+    False
+    >>> compare(sp.Abs(x), x, domain=x > 0).equal, compare(sp.Abs(x), x, domain=x > 0).method
+    (True, 'numeric')
     >>> relu, hinge, biases = sp.symbols("relu hinge_loss biases")
     >>> compare(relu & hinge & ~biases, relu & hinge, kind="statement").equal
     True
@@ -97,6 +122,9 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     if kind == "statement":
         return _compare_statements(printed, sp.sympify(derived))
     if kind == "constant":
+        if not variables:
+            raise ValueError("kind='constant' needs the variables the difference may not depend on "
+                             "(e.g. variables=[z, phi]); with none, any two expressions would compare equal")
         residual = sp.simplify(sp.expand_log(sp.expand(printed - derived), force=True))
         return Comparison(not (residual.free_symbols & set(variables)), "constant", residual)
     if kind == "set":
@@ -108,35 +136,28 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
     if kind != "expression":
         raise ValueError(f"kind must be 'expression', 'ring', 'relation', 'set', 'constant' or 'statement'; "
                          f"got {kind!r}")
+    condition = sp.true if domain is None else sp.sympify(domain)
     if isinstance(printed, sp.MatrixBase):
         residual = (sp.Matrix(printed) - sp.Matrix(derived)).applyfunc(_simplified)
         if residual.is_zero_matrix:
             return Comparison(True, "symbolic", sp.ImmutableMatrix(residual))
-        numeric = [_agree_at_random_points(a, b) for a, b in zip(sp.Matrix(printed), sp.Matrix(derived))]
-        if all(verdict is True for verdict in numeric):
-            return Comparison(True, "numeric", sp.ImmutableMatrix(residual))
-        equal = False if any(verdict is False for verdict in numeric) else None
-        return Comparison(equal, "symbolic", sp.ImmutableMatrix(residual))
+        pairs = [(a, b) for a, b, r in zip(sp.Matrix(printed), sp.Matrix(derived), residual) if r != 0]
+        numeric = agree_at_sample_points(sp.Matrix([a for a, _ in pairs]), sp.Matrix([b for _, b in pairs]), condition)
+        equal = numeric if numeric is not True else True
+        return Comparison(equal, "numeric" if numeric is not None else "symbolic", sp.ImmutableMatrix(residual))
     residual = _simplified(printed - derived)
     if residual == 0:
         return Comparison(True, "symbolic", sp.Integer(0))
-    numeric = _agree_at_random_points(printed, derived)
-    if numeric is True:
-        return Comparison(True, "numeric", residual)
-    return Comparison(False if numeric is False else None, "symbolic", residual)
+    numeric = agree_at_sample_points(printed, derived, condition)
+    return Comparison(numeric, "numeric" if numeric is not None else "symbolic", residual)
 
 
 def _simplified(expression: sp.Expr) -> sp.Expr:
-    """Simplify a difference, combining square roots as for positive radicands.
-
-    A printed and a derived form are compared where both are real, i.e. where every even root
-    has a positive radicand (see :func:`~nnfield.symbolic.conditions.reality_conditions`); there
-    ``sqrt(a) sqrt(b) = sqrt(a b)`` holds, which SymPy will not assume on its own.
-    """
-    first = sp.simplify(sp.expand(expression))
-    if first == 0:
-        return first
-    return sp.simplify(sp.powsimp(sp.expand(first), force=True))
+    """The difference of two forms, simplified with the identities valid for the symbols' assumptions."""
+    expanded = sp.expand(expression)
+    if expanded == 0 or (not expanded.has(sp.Piecewise) and sp.cancel(expanded) == 0):  # an identity of fractions
+        return sp.Integer(0)
+    return sp.simplify(expanded)
 
 
 def _compare_relations(printed, derived) -> Comparison:
@@ -162,31 +183,105 @@ def _compare_statements(printed, derived) -> Comparison:
     return Comparison(counterexamples == sp.false, "statement", counterexamples)
 
 
-def _agree_at_random_points(first, second, points=8, tolerance=1e-9) -> bool | None:
-    """Evaluate both at random positive points; ``None`` if they cannot be evaluated.
+def _sample_value(symbol: sp.Symbol, generator: random.Random):
+    """A value drawn from what ``symbol`` is assumed to be: integer, positive, non-negative, real or complex."""
+    if symbol.is_integer:
+        low = 1 if symbol.is_positive else (0 if symbol.is_nonnegative else -6)
+        return sp.Integer(generator.randint(low, 9))
+    magnitude = sp.Rational(generator.randint(5, 300), 100)
+    if symbol.is_positive or symbol.is_nonnegative:
+        return magnitude
+    sign = generator.choice((-1, 1))
+    if symbol.is_real or symbol.is_extended_real:
+        return sign * magnitude
+    return sign * magnitude + sp.I * sp.Rational(generator.randint(-300, 300), 100)
 
-    Fields and their derivatives (undefined functions) are treated as independent variables.
+
+def agree_at_sample_points(first, second, domain=sp.true, points=8, attempts=200,
+                           tolerance=1e-9) -> bool | None:
+    """Whether two forms agree at ``points`` sample points of their common domain.
+
+    Values are drawn for each free symbol from its assumptions (see :func:`compare`); a point is
+    admissible when it satisfies ``domain``, both forms evaluate to finite numbers there, and, when
+    every symbol is real, both forms are defined as real functions there: every fractional power has a
+    non-negative base and every logarithm a positive argument (complex values such as
+    :math:`e^{iq}` are allowed; branch cuts are not crossed). Fields and their derivatives (undefined
+    functions) are treated as independent real variables. Returns ``False`` at the first
+    disagreement, ``True`` after ``points`` agreements, ``None`` when fewer than ``points`` admissible
+    points were found in ``attempts`` draws.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> agree_at_sample_points(sp.sqrt(x**2), x)
+    False
+    >>> agree_at_sample_points(sp.sqrt(x**2), x, x > 0)
+    True
     """
+    first, second = sp.sympify(first), sp.sympify(second)
     stand_ins = {}
     for expression in (first, second):
         for atom in sorted(expression.atoms(sp.Derivative), key=lambda d: -d.derivative_count):
-            stand_ins.setdefault(atom, sp.Dummy("slope", positive=True))
+            stand_ins.setdefault(atom, sp.Dummy("slope", real=True))
     for expression in (first, second):
         for atom in expression.atoms(sp.core.function.AppliedUndef):
-            stand_ins.setdefault(atom, sp.Dummy("field", positive=True))
+            stand_ins.setdefault(atom, sp.Dummy("field", real=True))
     first, second = first.subs(stand_ins), second.subs(stand_ins)
-    symbols = sorted((first.free_symbols | second.free_symbols), key=str)
+    domain = sp.sympify(domain).subs(stand_ins)
+    symbols = sorted(first.free_symbols | second.free_symbols | domain.free_symbols, key=str)
+    branch_points = _branch_arguments(first) + _branch_arguments(second) if all(s.is_real for s in symbols) else []
     generator = random.Random(20170101)
-    for _ in range(points):
-        values = {s: sp.Rational(generator.randint(5, 95), 100) for s in symbols}
+    agreed = 0
+    for _ in range(attempts):
+        values = {s: _sample_value(s, generator) for s in symbols}
+        if domain.subs(values) is not sp.true or not _on_real_branches(branch_points, values):
+            continue
         try:
-            a = complex(sp.N(first.subs(values), 30))
-            b = complex(sp.N(second.subs(values), 30))
-        except (TypeError, ValueError):
-            return None
-        if abs(a - b) > tolerance * max(1.0, abs(a), abs(b)):
+            a = _evaluate(first, values)
+            b = _evaluate(second, values)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            continue
+        if a is None or b is None:
+            continue
+        if np.any(np.abs(a - b) > tolerance * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))):
+            return False
+        agreed += 1
+        if agreed == points:
+            return True
+    return None
+
+
+def _branch_arguments(expression) -> list:
+    """Bases of fractional powers (must be >= 0) and arguments of logarithms (must be > 0)."""
+    bases = [(power.base, False) for power in expression.atoms(sp.Pow) if power.exp.is_integer is not True]
+    return bases + [(logarithm.args[0], True) for logarithm in expression.atoms(sp.log)]
+
+
+def _on_real_branches(arguments, values) -> bool:
+    for argument, strict in arguments:
+        value = complex(sp.N(argument.subs(values), 20))
+        if abs(value.imag) > 1e-15 * max(1.0, abs(value.real)):
+            continue  # a complex base (e.g. exp(i q)) is not a real branch cut
+        if value.real < 0 or (strict and value.real == 0):
             return False
     return True
+
+
+def _evaluate(expression, values):
+    """``expression`` at ``values`` as a complex array (rounding-level imaginary parts dropped), or None if not finite."""
+    value = expression.subs(values)
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    numbers = []
+    for entry in entries:
+        number = complex(sp.N(entry, 30))
+        if not (np.isfinite(number.real) and np.isfinite(number.imag)):
+            return None
+        if abs(number.imag) <= 1e-20 * max(1.0, abs(number.real)):
+            number = complex(number.real, 0.0)
+        numbers.append(number)
+    array = np.array(numbers)
+    return array.real if not np.iscomplex(array).any() else array
 
 
 @dataclass(frozen=True)
@@ -212,6 +307,11 @@ class Claim:
     comparison : Comparison
     note : str
         Conventions converted, approximations the paper makes, anything a reader should know.
+    limit : str
+        For a statement about a limit ("for large width", "as N -> infinity"): the limit, in words. The
+        comparison then holds at finite size, and the claim is decided by a measured trend (a fitted
+        exponent with its standard error over at least four sizes): if the difference from the printed
+        form vanishes in the limit, the claim is ``reproduced`` (see :meth:`status`).
     statement : bool
         ``True`` for a statement the paper makes in words (e.g. "the Hessian spectrum is
         symmetric"), whose printed and derived forms are the conditions under which it holds
@@ -229,10 +329,31 @@ class Claim:
     comparison: Comparison
     note: str = ""
     statement: bool = False
+    limit: str = ""
 
     @property
     def printed_latex(self) -> str:
         return sp.latex(self.printed)
+
+    @property
+    def differences(self) -> tuple:
+        """What differs between the printed and derived forms, term by term (empty when they agree).
+
+        See :func:`~nnfield.symbolic.differences.term_differences`; a statement (or a comparison of
+        relations or sets) differs as a whole.
+        """
+        if self.comparison.equal is True:
+            return ()
+        if self.statement or self.comparison.method in ("relation", "set", "statement"):
+            return (Difference(None, self.printed, self.derived),)
+        found = term_differences(self.printed, self.derived)
+        if self.comparison.method == "constant":  # compared up to an additive constant: that term does not count
+            found = tuple(difference for difference in found if difference.term != 1)
+        return found
+
+    def difference_note(self) -> str:
+        """One sentence per difference, generated from :attr:`differences` (empty when they agree)."""
+        return "; ".join(difference.sentence() for difference in self.differences)
 
     @property
     def derived_latex(self) -> str:
@@ -252,7 +373,8 @@ class Claim:
         ----------
         simulation_supports_derived : bool, optional
             For a claim whose printed and derived forms differ: whether a simulation decided
-            for the derived form (``True``), for the printed one (``False``), or was not run.
+            for the derived form (``True``), for the printed one (``False``), or was not run. For a
+            claim about a limit, ``False`` means the measured trend shows the difference vanish in the limit.
 
         Examples
         --------
@@ -267,6 +389,8 @@ class Claim:
             return "reproduced"
         if self.comparison.equal is None:
             return "untested"
+        if self.limit and simulation_supports_derived is False:
+            return "reproduced"  # exact only in the limit, and the measured trend shows the difference vanish there
         if self.statement:
             return "disputed" if simulation_supports_derived is False else "unsupported"
         if simulation_supports_derived is True:
@@ -317,6 +441,22 @@ class Derivation:
     claims : tuple of Claim
     predictor : callable
         ``predictor(**parameters)`` returns the numeric predictions (see :meth:`predict`).
+    results : mapping of str to object
+        The engine's results by name (``model``, ``saddle``, ``fluctuations``, ``kernel``, ``eft``, ...;
+        the paper module documents which), read as attributes: ``ring.saddle``, ``ring.kernel``. Steps
+        and claims are views of these; nothing needs to find a result by a step's title or position.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a = sp.Symbol("a")
+    >>> derivation = Derivation("p", "a toy", (Step("square", a**2),), (), predictor=dict, results={"square": a**2})
+    >>> derivation.square
+    a**2
+    >>> derivation.kernel
+    Traceback (most recent call last):
+    ...
+    AttributeError: the derivation 'a toy' has no result 'kernel'; its named results are: square
     """
 
     paper: str
@@ -324,6 +464,19 @@ class Derivation:
     steps: tuple[Step, ...]
     claims: tuple[Claim, ...]
     predictor: Callable = field(repr=False, compare=False)
+    results: Mapping[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "results", MappingProxyType(dict(self.results)))
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name == "results":
+            raise AttributeError(name)
+        results = self.__dict__.get("results", {})
+        if name in results:
+            return results[name]
+        raise AttributeError(f"the derivation {self.title!r} has no result {name!r}; its named results are: "
+                             f"{', '.join(results) or 'none'}")
 
     def predict(self, **parameters):
         """Numeric predictions at the given parameters (the paper module documents which)."""
@@ -337,7 +490,7 @@ class Derivation:
         numbers = ", ".join(claim.equation for claim in self.claims)
         raise KeyError(f"no claim for equation {equation!r} in {self.paper}; the claims are: {numbers}")
 
-    def to_text(self) -> str:
+    def to_text(self, statuses: Mapping[str, str] | None = None) -> str:
         """A plain-text account: each step, then each claim with its verdict."""
         lines = [f"{self.title} ({self.paper})", ""]
         for number, step in enumerate(self.steps, 1):
@@ -348,12 +501,12 @@ class Derivation:
                 lines.append(f"   note: {step.note}")
         lines.append("")
         for claim in self.claims:
-            lines.append(f"eq. {claim.equation}: {claim.title}: {claim.status()}")
+            lines.append(f"eq. {claim.equation}: {claim.title}: {(statuses or {}).get(claim.equation, claim.status())}")
             lines.append(f"   printed: {sp.sstr(claim.printed)}")
             lines.append(f"   derived: {sp.sstr(claim.derived)}")
         return "\n".join(lines)
 
-    def to_latex(self) -> str:
+    def to_latex(self, statuses: Mapping[str, str] | None = None) -> str:
         """A LaTeX fragment for a document: each step, then each claim with its verdict.
 
         Text is escaped; formulas are displayed with :func:`~nnfield.symbolic.latex.display_math`, so
@@ -367,7 +520,8 @@ class Derivation:
             lines += [display_math(line) for line in display_lines(step.result)]
         lines.append(r"\end{enumerate}")
         for claim in self.claims:
-            lines.append(rf"\paragraph{{{escape_text(f'eq. {claim.equation}: {claim.title}')}.}} {claim.status()}. "
+            status = (statuses or {}).get(claim.equation, claim.status())
+            lines.append(rf"\paragraph{{{escape_text(f'eq. {claim.equation}: {claim.title}')}.}} {status}. "
                          "Printed:")
             lines += [display_math(line) for line in display_lines(claim.printed)]
             lines.append("Derived:")

@@ -8,6 +8,8 @@ condition ``g > 0`` in force by naming ``g`` as a positive symbol for the durati
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 __all__ = [
@@ -121,7 +123,10 @@ def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     """Simplify ``expression`` knowing that ``condition`` (of the form ``g > 0`` or ``a < b``) holds.
 
     The positive quantity ``g`` is named by a positive symbol, one parameter is eliminated in
-    its favour, the expression is simplified, and the parameter is put back.
+    its favour, the expression is simplified, and the parameter is put back. An expression whose
+    value the condition cannot change (a rational function: no roots, absolute values or
+    logarithms) is only simplified. Results are remembered, so an entry that recurs (the same
+    coupling in several Hessian blocks) is simplified once.
 
     Examples
     --------
@@ -132,9 +137,27 @@ def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     >>> simplify_under(sp.sqrt(w**2 / (1 - w**2)**2), w < 1)
     -sigma_w/(sigma_w**2 - 1)
     """
-    for gap, stand_in, inside in _rewritten_in_gaps(expression, condition):
-        expression = sp.simplify(inside.subs(stand_in, gap))
+    expression = sp.sympify(expression)
+    if expression.is_Number:
+        return expression
+    return _simplified_under(expression, condition)
+
+
+@functools.lru_cache(maxsize=4096)
+def _simplified_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
+    if _condition_matters(expression):
+        for gap, stand_in, parameter, solution in _gap_substitutions(condition):
+            if parameter in expression.free_symbols:
+                inside = sp.simplify(sp.factor(expression.subs(parameter, solution)))
+                expression = sp.simplify(inside.subs(stand_in, gap))
     return sp.factor_terms(sp.simplify(expression))
+
+
+def _condition_matters(expression: sp.Expr) -> bool:
+    """Whether a sign condition can change the simplified form: roots, ``Abs``, ``sign`` or logarithms."""
+    if expression.has(sp.Abs, sp.sign, sp.log):
+        return True
+    return any(not power.exp.is_Integer for power in expression.atoms(sp.Pow))
 
 
 def is_positive_under(expression: sp.Expr, condition: sp.Basic) -> bool | None:
@@ -192,20 +215,25 @@ def _sign_on_domain(factor: sp.Expr, domains: dict) -> int | None:
     return None
 
 
-def _rewritten_in_gaps(expression: sp.Expr, condition: sp.Basic):
-    """For each part ``g > 0`` of ``condition``: (g, positive stand-in, expression rewritten in it)."""
+@functools.lru_cache(maxsize=256)
+def _gap_substitutions(condition: sp.Basic) -> tuple:
+    """For each part ``g > 0`` of ``condition``: (g, positive stand-in, parameter, parameter in terms of it).
+
+    Decided once per condition: the parameter is the first (by name) that ``g = stand-in``
+    determines uniquely.
+    """
     if condition in (sp.true, None):
-        return
+        return ()
+    substitutions = []
     parts = condition.args if isinstance(condition, sp.And) else (condition,)
     for part in parts:
         if not isinstance(part, (sp.StrictGreaterThan, sp.StrictLessThan)):
             continue
         gap = part.gts - part.lts  # positive where the condition holds
         stand_in = sp.Dummy("gap", positive=True)
-        for parameter in sorted(gap.free_symbols & expression.free_symbols, key=str):
+        for parameter in sorted(gap.free_symbols, key=str):
             solutions = sp.solve(sp.Eq(gap, stand_in), parameter)
             if len(solutions) == 1:
-                inside = sp.simplify(sp.factor(expression.subs(parameter, solutions[0])))
-                yield gap, stand_in, inside
-                expression = sp.simplify(inside.subs(stand_in, gap))
+                substitutions.append((gap, stand_in, parameter, solutions[0]))
                 break
+    return tuple(substitutions)

@@ -28,7 +28,7 @@ from nnfield.symbolic.fourier import FourierKernel
 __all__ = ["EffectiveFieldTheory", "continuum_limit", "density_kernel"]
 
 #: The decay rate: correlations fall as exp(-kappa |x|) where K(q = i kappa) is singular.
-KAPPA = sp.Symbol("kappa")
+KAPPA = sp.Dummy("kappa")  # a Dummy: a model parameter named kappa must not be taken for it
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ d-dimensional "space" z. Its potential is :math:`V(\\phi) = -\\mathcal L` at con
   that move it (:math:`T v \\ne 0`) are broken; the mass matrix :math:`M_{ab} = \\partial_a\\partial_b V(v)`
   has one zero eigenvalue per broken generator (Goldstone's theorem), which is checked.
 - :func:`thermal_mass`: the one-loop high-temperature correction
-  :math:`\\delta m^2_{ab} = \\frac{T^2}{24}\\sum_c \\partial_a\\partial_b\\partial_c\\partial_c V`.
+  :math:`\\delta m^2_{ab} = \\frac{T^2}{24}\\sum_c \\partial_a\\partial_b\\partial_c\\partial_c V` of a
+  quantum (Bose) field in 3+1 dimensions, the only setting in which that coefficient holds; it refuses others.
 - :func:`mass_dimensions`: canonical dimensions in D space-time dimensions, from
   :math:`[\\mathcal L] = D` and :math:`[\\partial] = 1`.
 """
@@ -28,6 +29,7 @@ __all__ = [
     "equations_of_motion",
     "VacuumManifold",
     "vacuum_manifold",
+    "vacuum_radius_squared",
     "orthogonal_generators",
     "SymmetryBreaking",
     "symmetry_breaking",
@@ -142,18 +144,38 @@ def vacuum_manifold(potential: sp.Expr, values) -> VacuumManifold:
     mu**2/lambda
     """
     values = list(values)
-    rho = sp.Symbol("rho", nonnegative=True)
-    radial = sp.expand(potential.subs(values[0], sp.sqrt(rho - sum(v**2 for v in values[1:]))))
-    radius_squared = None
-    if radial.free_symbols.isdisjoint(values[1:]):
-        candidates = [root for root in sp.solve(sp.diff(radial, rho), rho) if root.is_positive is not False]
-        positive = [root for root in candidates if sp.diff(radial, rho, 2).subs(rho, root).is_negative is not True]
-        radius_squared = positive[0] if len(positive) == 1 else None
+    radius_squared = vacuum_radius_squared(potential, values)
     gradient = [sp.diff(potential, v) for v in values]
     points = tuple(sp.solve(gradient, values, dict=True))
     hessian = sp.hessian(potential, values)
-    minima = tuple(p for p in points if not _provably_not_minimum(hessian.subs(p)))
+    at_points = [sp.ImmutableMatrix(hessian.subs(p)) for p in points]
+    decided = {matrix: _provably_not_minimum(matrix) for matrix in set(at_points)}  # mirror points share one
+    minima = tuple(p for p, matrix in zip(points, at_points) if not decided[matrix])
     return VacuumManifold(points, minima, radius_squared)
+
+
+def vacuum_radius_squared(potential: sp.Expr, values) -> sp.Expr | None:
+    """:math:`|\\phi|^2` on the manifold of minima of a potential of :math:`|\\phi|^2` alone (else ``None``).
+
+    With :math:`\\rho = |\\phi|^2`, the unique positive root of :math:`dV/d\\rho = 0` where
+    :math:`d^2V/d\\rho^2` is not provably negative; the stationary points themselves are not needed,
+    which saves the solution of the whole gradient (see :func:`vacuum_manifold`).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> mu, lam = sp.symbols("mu lambda", positive=True)
+    >>> vacuum_radius_squared(-mu**2 * (x**2 + y**2) / 2 + lam * (x**2 + y**2)**2 / 4, [x, y])
+    mu**2/lambda
+    """
+    values = list(values)
+    rho = sp.Dummy("rho", nonnegative=True)
+    radial = sp.expand(potential.subs(values[0], sp.sqrt(rho - sum(v**2 for v in values[1:]))))
+    if not radial.free_symbols.isdisjoint(values[1:]):
+        return None
+    candidates = [root for root in sp.solve(sp.diff(radial, rho), rho) if root.is_positive is not False]
+    positive = [root for root in candidates if sp.diff(radial, rho, 2).subs(rho, root).is_negative is not True]
+    return positive[0] if len(positive) == 1 else None
 
 
 def _provably_not_minimum(hessian: sp.Matrix) -> bool:
@@ -258,8 +280,31 @@ def symmetry_breaking(potential: sp.Expr, values, vacuum, generators) -> Symmetr
     )
 
 
-def thermal_mass(potential: sp.Expr, values, temperature: sp.Symbol) -> sp.ImmutableMatrix:
+def thermal_mass(potential: sp.Expr, values, temperature: sp.Symbol, *, spacetime_dimension,
+                 statistics) -> sp.ImmutableMatrix:
     """:math:`\\delta m^2_{ab} = \\frac{T^2}{24}\\sum_c \\partial_a\\partial_b\\partial_c\\partial_c V` (one loop, high T).
+
+    The coefficient 1/24 is the high-temperature limit of the one-loop tadpole of a relativistic
+    quantum scalar in thermal equilibrium in 3+1 dimensions,
+    :math:`\\int d^3k/(2\\pi)^3\\, n_B(\\omega_k)/\\omega_k \\to T^2/12`, times the symmetry factor 1/2. It
+    does not hold elsewhere: a classical field (Rayleigh-Jeans occupation T/omega) gives a shift linear
+    in T whose coefficient depends on the cutoff, other dimensions give other powers of T; the rule
+    therefore asks for the setting and refuses any other.
+
+    Parameters
+    ----------
+    potential : sympy.Expr
+    values : sequence of sympy.Symbol
+    temperature : sympy.Symbol
+    spacetime_dimension : int
+        Must be 4.
+    statistics : {"quantum"}
+        ``"classical"`` is refused (see above).
+
+    Raises
+    ------
+    ValueError
+        Outside the rule's domain (a dimension other than 4, or classical statistics).
 
     Examples
     --------
@@ -267,28 +312,41 @@ def thermal_mass(potential: sp.Expr, values, temperature: sp.Symbol) -> sp.Immut
 
     >>> phi, T = sp.symbols("phi T", real=True)
     >>> lam = sp.Symbol("lambda", positive=True)
-    >>> thermal_mass(lam * phi**4 / 4, [phi], T)
+    >>> thermal_mass(lam * phi**4 / 4, [phi], T, spacetime_dimension=4, statistics="quantum")
     Matrix([[T**2*lambda/4]])
+    >>> thermal_mass(lam * phi**4 / 4, [phi], T, spacetime_dimension=2, statistics="classical")
+    Traceback (most recent call last):
+    ...
+    ValueError: the T^2/24 thermal mass holds for a quantum (Bose) field in 3+1 dimensions; got spacetime_dimension=2, statistics='classical': the one-loop shift of that setting must be computed from its own tadpole (nnfield.symbolic has no rule for it)
     """
+    if spacetime_dimension != 4 or statistics != "quantum":
+        raise ValueError(f"the T^2/24 thermal mass holds for a quantum (Bose) field in 3+1 dimensions; got "
+                         f"spacetime_dimension={spacetime_dimension!r}, statistics={statistics!r}: the one-loop shift of "
+                         "that setting must be computed from its own tadpole (nnfield.symbolic has no rule for it)")
     values = list(values)
     size = len(values)
     return sp.ImmutableMatrix(size, size, lambda a, b: sp.expand(
         temperature**2 / 24 * sum(sp.diff(potential, values[a], values[b], c, c) for c in values)))
 
 
-def critical_temperature(potential: sp.Expr, values, temperature: sp.Symbol) -> tuple[sp.Expr, ...]:
+def critical_temperature(potential: sp.Expr, values, temperature: sp.Symbol, *, spacetime_dimension,
+                         statistics) -> tuple[sp.Expr, ...]:
     """Temperatures where the curvature at the origin, :math:`V''(0) + \\delta m^2(T)`, changes sign.
+
+    With :func:`thermal_mass`, hence in its domain only (a quantum field in 3+1 dimensions).
 
     Examples
     --------
     >>> phi, T = sp.symbols("phi T", real=True)
     >>> mu, lam = sp.symbols("mu lambda", positive=True)
-    >>> critical_temperature(-mu**2 * phi**2 / 2 + lam * phi**4 / 4, [phi], sp.Symbol("T", positive=True))
+    >>> critical_temperature(-mu**2 * phi**2 / 2 + lam * phi**4 / 4, [phi], sp.Symbol("T", positive=True),
+    ...                      spacetime_dimension=4, statistics="quantum")
     (2*mu/sqrt(lambda),)
     """
     values = list(values)
     origin = {v: 0 for v in values}
-    curvature = sp.hessian(potential, values).subs(origin) + thermal_mass(potential, values, temperature).subs(origin)
+    shift = thermal_mass(potential, values, temperature, spacetime_dimension=spacetime_dimension, statistics=statistics)
+    curvature = sp.hessian(potential, values).subs(origin) + shift.subs(origin)
     roots = sp.solve(curvature.det(), temperature)
     return tuple(root for root in roots if root.is_positive is not False)
 
@@ -377,7 +435,7 @@ def propagator(m2: sp.Expr, omega: sp.Symbol, k: sp.Symbol, t: sp.Symbol) -> Pro
     """
     energy = sp.sqrt(k**2 + m2)
     kernel = 1 / (omega**2 - k**2 - m2)
-    pole = sp.Symbol("omega_0", positive=True)
+    pole = sp.Dummy("omega_0", positive=True)
     lower = sp.residue(sp.exp(-sp.I * omega * t) / ((omega - pole) * (omega + pole)), omega, pole)
     time_momentum = sp.simplify((-sp.I * lower).subs(pole, energy))  # -2 pi i Res / (2 pi)
     upper = sp.residue(sp.exp(sp.I * omega * t) / ((omega - sp.I * pole) * (omega + sp.I * pole)), omega, sp.I * pole)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["LatticeModel", "lattice_model"]
+__all__ = ["LatticeModel", "lattice_model", "open_chain_energy"]
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,14 @@ def lattice_model(energy, fields, site) -> LatticeModel:
             f"{fields[0]}[{site} - 1]"
         )
 
+    labels = {str(field.label) for field in fields}
+    clashes = sorted(str(symbol) for symbol in outside.free_symbols if str(symbol) in labels)
+    if clashes:
+        raise ValueError(
+            f"the parameter(s) {', '.join(clashes)} share their name with a field; the uniform value of a field is "
+            f"written with the field's name, so the two would be confused: rename the parameter (e.g. "
+            f"{clashes[0]}_0) or the field"
+        )
     uniform = tuple(
         sp.Symbol(str(field.label), **_assumptions(field)) for field in fields
     )
@@ -170,6 +178,24 @@ def lattice_model(energy, fields, site) -> LatticeModel:
         offsets=tuple(sorted(offsets)),
         uniform=uniform,
     )
+
+
+def open_chain_energy(energy, site, first: int, last: int) -> sp.Expr:
+    """The energy of an open chain: the site energy summed over ``site = first .. last``.
+
+    Fields at sites before ``first`` are the chain's fixed boundary (a network's input); unlike a ring,
+    shifting a term along the chain changes the energy at its ends, so statements about a network of
+    finitely many layers are compared here, not on a ring.
+
+    Examples
+    --------
+    >>> x, l = sp.IndexedBase("x"), sp.Symbol("l", integer=True)
+    >>> open_chain_energy(x[l] * x[l - 1], l, 1, 3)
+    x[0]*x[1] + x[1]*x[2] + x[2]*x[3]
+    """
+    if not (isinstance(first, int) and isinstance(last, int)) or last < first:
+        raise ValueError(f"an open chain runs over integer sites first <= last; got first={first!r}, last={last!r}")
+    return sp.Add(*(energy.subs(site, position) for position in range(first, last + 1)))
 
 
 def _assumptions(field: sp.IndexedBase) -> dict:
@@ -190,9 +216,7 @@ def same_ring_energy(first, second, fields, site) -> bool:
     >>> same_ring_energy(x[l] * x[l - 1], x[l] * x[l - 2], [x], l)
     False
     """
-    remaining = ring_residual(first, second, fields, site)
-    labels = {field.label for field in fields}
-    return not any(term.base.label in labels for term in remaining.atoms(sp.Indexed))
+    return not _has_fields(ring_residual(first, second, fields, site), fields)
 
 
 def ring_residual(first, second, fields, site) -> sp.Expr:
@@ -212,8 +236,26 @@ def ring_residual(first, second, fields, site) -> sp.Expr:
     difference = sp.expand(first - second)
     canonical = sum((_shift_to_site(term, fields, site) for term in sp.Add.make_args(difference)),
                     sp.Integer(0))
+    quick = _cancelled(canonical)
+    if not _has_fields(quick, fields):  # equal energies: only a constant is left, simplify that alone
+        return sp.simplify(quick)
     remaining = sp.simplify(sp.expand_log(canonical, force=True))
     return sp.simplify(sp.powsimp(sp.expand(remaining), force=True))  # roots of real energies: positive radicands
+
+
+def _cancelled(expression: sp.Expr) -> sp.Expr:
+    """Logarithms split into logarithms of factors (as for positive arguments), the other terms over one denominator."""
+    split = sp.expand(sp.expand_log(sp.expand(expression), force=True))
+    logarithmic = [term for term in sp.Add.make_args(split) if term.has(sp.log)]
+    rational = [term for term in sp.Add.make_args(split) if not term.has(sp.log)]
+    logs = sp.expand(sp.expand_log(sp.Add(*logarithmic).replace(
+        sp.log, lambda argument: sp.log(sp.factor(argument))), force=True))
+    return logs + sp.cancel(sp.Add(*rational))
+
+
+def _has_fields(expression: sp.Expr, fields) -> bool:
+    labels = {field.label for field in fields}
+    return any(term.base.label in labels for term in expression.atoms(sp.Indexed))
 
 
 def _shift_to_site(term, fields, site):

@@ -12,6 +12,8 @@ so the uniform saddle solves :math:`dE_{\\text{uniform}}/d\\phi_a = 0` for every
 
 from __future__ import annotations
 
+import functools
+import random
 from dataclasses import dataclass
 
 import sympy as sp
@@ -159,17 +161,18 @@ def uniform_saddles(
     unknowns = list(model.uniform)
     solutions = []
     if method == "auto":
+        algebraic = [_algebraic_numerator(equation) for equation in equations]
         try:
-            solutions = sp.solve([algebraic_form(e) for e in equations], unknowns, dict=True)
+            candidates = sp.solve([_without_roots(e) for e in algebraic], unknowns, dict=True, check=False,
+                                  simplify=False)
+        except TypeError:  # SymPy cannot order unchecked candidates holding nan: let it check them itself
+            candidates = sp.solve(algebraic, unknowns, dict=True)
         except NotImplementedError:
-            solutions = []
+            candidates = []
+        solutions = [s for s in candidates if _admissible(s, unknowns) and _solves(s, algebraic)]
     saddles = []
     for solution in solutions:
-        if not all(symbol in solution for symbol in unknowns):
-            continue
-        values = tuple(sp.simplify(solution[symbol]) for symbol in unknowns)
-        if _violates_assumptions(values, unknowns):
-            continue
+        values = tuple(_canonical_value(solution[symbol]) for symbol in unknowns)
         existence = tuple(dict.fromkeys(c for v in values for c in reality_conditions(v)))
         values = tuple(_cleaner_root(simplify_under(value, sp.And(*existence))) for value in values)
         saddles.append(UniformSaddle(model, values, equations, "symbolic", existence))
@@ -255,6 +258,95 @@ def saddle_at(model: LatticeModel, values) -> UniformSaddle:
             raise ValueError(f"{values} is not a uniform saddle: dE/d{field} = {residual} there, not 0")
     existence = tuple(dict.fromkeys(c for v in values for c in reality_conditions(v)))
     return UniformSaddle(model, values, equations, "given", existence)
+
+
+def _algebraic_numerator(equation: sp.Eq) -> sp.Expr:
+    """A stationary equation as one expression ``e = 0`` without logarithms or fractions.
+
+    The rational terms are put over one denominator (so that terms which cancel, e.g. the
+    ``x log x`` derivatives of Stirling's series, are gone), the logarithms are combined into
+    a product of powers (:func:`algebraic_form`), and the numerator is kept.
+    """
+    expanded = sp.expand(equation.lhs - equation.rhs)
+    logarithmic = [term for term in sp.Add.make_args(expanded) if term.has(sp.log)]
+    rational = sp.cancel(sp.Add(*(term for term in sp.Add.make_args(expanded) if not term.has(sp.log))))
+    combined = sp.Add(*logarithmic) + rational
+    if logarithmic:
+        algebraic = algebraic_form(sp.Eq(combined, 0, evaluate=False))
+        combined = algebraic.lhs - algebraic.rhs
+    return sp.numer(sp.together(combined))
+
+
+def _without_roots(expression: sp.Expr) -> sp.Expr:
+    """``a + b`` with fractional powers as the polynomial ``a**n - (-b)**n`` (``n`` clears the roots).
+
+    Raising to a power adds solutions (``a = b`` as well as ``a = -b`` for ``n = 2``); the candidates
+    are checked against the equations before the raising (:func:`_solves`). Other expressions are
+    returned unchanged.
+    """
+    terms = sp.Add.make_args(expression)
+    exponents = [power.exp for power in expression.atoms(sp.Pow) if power.exp.is_Rational and not power.exp.is_Integer]
+    if len(terms) != 2 or not exponents:
+        return expression
+    power = functools.reduce(sp.ilcm, (exponent.q for exponent in exponents))
+    return sp.expand(terms[0] ** power - (-terms[1]) ** power)
+
+
+def _admissible(solution: dict, unknowns: list) -> bool:
+    """Whether ``solution`` gives every unknown a finite value its assumptions allow."""
+    if not all(symbol in solution for symbol in unknowns):
+        return False
+    values = tuple(solution[symbol] for symbol in unknowns)
+    if any(value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for value in values):
+        return False
+    return not _violates_assumptions(values, unknowns)
+
+
+def _solves(solution: dict, expressions) -> bool:
+    """Whether every expression vanishes at ``solution``: exactly, or at random points where it is real.
+
+    The check SymPy's ``solve`` would make (``checksol``) simplifies each residual in general; here a
+    residual is first cancelled, and only one that does not cancel is evaluated, to 30 digits, at
+    random points of the parameters (drawn from their assumptions) where the solution is real. A
+    residual that cannot be evaluated anywhere does not rule the solution out.
+    """
+    residuals = [sp.cancel(expression.subs(solution)) for expression in expressions]
+    residuals = [residual for residual in residuals if residual != 0]
+    if not residuals:
+        return True
+    values = list(solution.values())
+    parameters = sorted(set().union(*(r.free_symbols for r in residuals + values)), key=str)
+    generator = random.Random(20170101)
+    checked = 0
+    for _ in range(40):
+        point = {p: sp.Rational(generator.randint(5, 195), 100) * (1 if p.is_nonnegative or generator.random() < 0.5 else -1)
+                 for p in parameters}
+        try:
+            if any(abs(complex(sp.N(value.subs(point), 30)).imag) > 1e-20 for value in values):
+                continue
+            numbers = [complex(sp.N(residual.subs(point), 30)) for residual in residuals]
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if any(abs(number) > 1e-15 for number in numbers):
+            return False
+        checked += 1
+        if checked == 2:
+            return True
+    return True
+
+
+def _canonical_value(value: sp.Expr) -> sp.Expr:
+    """A solution value with every square root's radicand cancelled and factored, its sign moved to the
+    denominator, e.g. ``sqrt(-1/(w**2 - 2))`` as ``1/sqrt(2 - w**2)`` (equal where the root is real)."""
+    replacements = {}
+    for power in value.atoms(sp.Pow):
+        if power.exp == sp.Rational(1, 2):
+            numerator, denominator = sp.fraction(sp.factor(sp.cancel(power.base)))
+            if numerator.could_extract_minus_sign():
+                numerator, denominator = -numerator, sp.factor(-denominator)
+            replacements[power] = (sp.sqrt(numerator) / sp.sqrt(denominator) if numerator.is_positive
+                                   else sp.sqrt(numerator / denominator))
+    return sp.cancel(value.xreplace(replacements))
 
 
 def _cleaner_root(value: sp.Expr) -> sp.Expr:

@@ -77,4 +77,19 @@ def eft_symmetries(eft: EffectiveFieldTheory) -> Symmetries:
 
 
 def _same(first: sp.Expr, second: sp.Expr) -> bool:
-    return sp.simplify(sp.expand(first - second)) == 0
+    """Whether two energy densities are equal: their expanded difference vanishes, else a coefficient of a
+    monomial in the fields is a nonzero rational function, else ``simplify`` decides."""
+    difference = sp.expand((first - second).doit())  # a flipped field leaves Derivative(-f(x), x) unevaluated
+    if difference == 0:
+        return True
+    fields = sorted(difference.atoms(sp.Derivative) | difference.atoms(sp.core.function.AppliedUndef), key=str)
+    if fields and not difference.has(sp.log):
+        coefficients = sp.Poly(difference, *fields).coeffs()
+        if any(_rational(c) and sp.cancel(c) != 0 for c in coefficients):
+            return False
+    return sp.simplify(difference) == 0
+
+
+def _rational(expression: sp.Expr) -> bool:
+    """Whether ``expression`` is a rational function of its symbols (no roots, no functions)."""
+    return all(power.exp.is_Integer for power in expression.atoms(sp.Pow)) and not expression.atoms(sp.Function)

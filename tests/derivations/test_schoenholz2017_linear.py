@@ -147,3 +147,21 @@ def test_simulated_mean_square_norm_is_r_star_squared(derivation):
         per_network = (linear_norm_chain(sigma_w2, 0.01, width, depth, networks, rng=rng)[:, 200:] ** 2).mean(axis=1)
         z = (per_network.mean() - prediction.r_star**2) / (per_network.std(ddof=1) / math.sqrt(networks))
         assert abs(z) < stats.norm.isf(1e-3 / 2), z
+
+
+def test_eq_10_is_judged_on_an_open_chain_and_decided_by_networks():
+    """On a ring the shifted log term of eq 10 would not matter; on a network (the setting of eq 10) it
+    replaces the input's log term by the last layer's, which two-layer networks see."""
+    import numpy as np
+
+    from nnfield.derivations.schoenholz2017.correspondence import correspondence
+    from nnfield.derivations.schoenholz2017.correspondence_checks import open_chain
+
+    claim = correspondence().claim("10")
+    assert claim.comparison.equal is False and claim.comparison.method == "constant"
+    assert any("P[2]" in difference.sentence() and "printed N/2, derived 0" in difference.sentence()
+               for difference in claim.differences)
+    evidence = {item.claims[0]: item for item in open_chain(np.random.default_rng(3), None, False)}
+    for label in ("9 (units)", "10"):
+        assert evidence[label].verdict == "agrees" and evidence[label].supports_derived is True, label
+        assert correspondence().claim(label).status(evidence[label].supports_derived) == "erratum"

@@ -69,3 +69,29 @@ def test_simulated_mean_squares_and_k_match_the_saddle(derivation):
         per_network = values.mean(axis=1)
         z = (per_network.mean() - target) / (per_network.std(ddof=1) / math.sqrt(networks))
         assert abs(z) < stats.norm.isf(1e-3 / 2)
+
+
+def test_each_claims_evidence_comes_from_its_own_forms():
+    """The kernel a claim's printed form implies is built from that form: the printed eq 21 (k row halved) gives
+    the binomial variance of k wrong, the derived form gives N/4 exactly at q -> 0 in a simple check, and an
+    invented misprint of eq 22 changes the prediction accordingly."""
+    import dataclasses
+
+    import numpy as np
+
+    from nnfield.derivations.schoenholz2017.relu import relu_ring
+    from nnfield.derivations.schoenholz2017.relu_checks import claim_mode_covariance
+
+    derivation = relu_ring()
+    q = 2 * np.pi * np.arange(4096) / 4096
+    for label in ("21", "22"):
+        claim = derivation.claim(label)
+        derived = claim_mode_covariance(claim, "derived")(1.0, 0.01, 200)(q)
+        printed = claim_mode_covariance(claim, "printed")(1.0, 0.01, 200)(q)
+        # equal-layer variance of k: the average of C_kk(q) over the zone; binomial N/4 = 50 for the derived form
+        assert derived[:, 2, 2].real.mean() == pytest.approx(50.0, rel=1e-3)
+        assert abs(printed[:, 2, 2].real.mean() - 50.0) > 10
+    wrong = dataclasses.replace(derivation.claim("22"), printed=derivation.claim("22").derived * 2)
+    doubled = claim_mode_covariance(wrong, "printed")(1.0, 0.01, 200)(q)
+    derived = claim_mode_covariance(wrong, "derived")(1.0, 0.01, 200)(q)
+    np.testing.assert_allclose(doubled, derived / 2, rtol=1e-9, atol=1e-12)

@@ -76,10 +76,19 @@ def test_thermal_mass_of_the_o_model():
     T = sp.Symbol("T", positive=True)
     for dimension in (1, 2, 3):
         theory = o_model(dimension)
-        correction = thermal_mass(theory.potential(), theory.values, T)
+        correction = thermal_mass(theory.potential(), theory.values, T, spacetime_dimension=4, statistics="quantum")
         assert correction == sp.eye(dimension) * lam * T**2 * (dimension + 2) / 12
-        (critical,) = critical_temperature(theory.potential(), theory.values, T)
+        (critical,) = critical_temperature(theory.potential(), theory.values, T, spacetime_dimension=4,
+                                           statistics="quantum")
         assert sp.simplify(critical**2 - 12 * mu**2 / (lam * (dimension + 2))) == 0
+
+
+@pytest.mark.parametrize("setting", [dict(spacetime_dimension=2, statistics="quantum"),
+                                     dict(spacetime_dimension=4, statistics="classical")])
+def test_thermal_mass_refuses_settings_where_its_coefficient_does_not_hold(setting):
+    theory = o_model(1)
+    with pytest.raises(ValueError, match="3\\+1 dimensions"):
+        thermal_mass(theory.potential(), theory.values, sp.Symbol("T", positive=True), **setting)
 
 
 def test_power_counting_in_four_and_two_dimensions():

@@ -5,7 +5,9 @@ Encoded: the O(D') theory of weights, its symmetry breaking, propagators and the
 (Sec. 2.4-2.5, App. B-C), :func:`ssb_derivation` and :func:`ssb_analysis`; the same theory kept on
 the lattice of layers, :func:`layer_chain` (Gaussian theory, Goldstone random walk); numerical
 checks of the printed statements (minimisation, frequency integrals, a discretised action). The
-simulations of the chain answer kahn2017's questions (:mod:`nnfield.derivations.kahn2017`).
+simulations of the chain answer kahn2017's questions (:mod:`nnfield.derivations.kahn2017`). The
+classical loop expansion of the weights as noisy gradient descent samples them, for one multiplet
+and along the chain, is :mod:`~nnfield.derivations.fok2017.one_loop`.
 """
 
 import functools

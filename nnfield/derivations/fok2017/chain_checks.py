@@ -7,6 +7,8 @@
   correlation functions of the weights at several T.
 - The same chain at low T against the engine's Gaussian kernel: sigma and Goldstone (pi) mode spectra.
 - The mean field :math:`|\\frac1L\\sum_l w_l|^2` as L grows, against the transfer operator.
+- One multiplet's classical loop expansion against exact quadrature, and the chain's one-loop
+  correlation lengths against the transfer operator, as T -> 0 (:mod:`~nnfield.derivations.fok2017.loop_checks`).
 
 Every statistic has a null distribution fixed by the number of independent chains.
 """
@@ -17,10 +19,10 @@ import math
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
-from nnfield.derivations.fok2017.checks import PARAMETERS, _mass_squared
+from nnfield.derivations.fok2017.checks import PARAMETERS, mass_squared as mass_of_eta
 from nnfield.derivations.fok2017.layers import layer_chain
+from nnfield.derivations.fok2017.loop_checks import chain_against_transfer_operator, one_site_against_quadrature
 from nnfield.derivations.fok2017.ssb import ssb_analysis
 from nnfield.derivations.fok2017.symbols import lam, mu
 from nnfield.numeric.boltzmann import radial_moment
@@ -29,22 +31,25 @@ from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.langevin import noisy_gradient_descent
 from nnfield.numeric.plots import new_figure, save_figure
 from nnfield.numeric.spectra import ModeCovarianceEstimate
-from nnfield.numeric.statistics import compare_with_prediction, equilibrated_burn_in
+from nnfield.numeric.statistics import (SIGNIFICANCE, bonferroni, combined_chi_square, compare_with_prediction,
+                                        equilibrated_burn_in, hotelling, z_chi_square)
 from nnfield.numeric.transfer import RING_LENGTHS_PER_XI, o_chain_transfer
 
 __all__ = ["chain_checks", "CHAIN", "CHECK_NAMES", "ALPHA", "moment_by_chain", "correlation_by_chain"]
 
 #: Significance level of every verdict.
-ALPHA = 1e-3
+ALPHA = SIGNIFICANCE
 #: The checks' names, by which questions cite them as evidence.
 CHECK_NAMES = {
     "langevin": "noisy gradient descent of one O(D') multiplet against Boltzmann quadrature",
     "transfer": "O(2) chain along the layers: Monte Carlo against the exact transfer operator",
     "gaussian": "O(3) chain at low T: sigma and Goldstone spectra against the Gaussian kernel",
     "mean field": "O(2) chain: the mean field as the number of layers grows",
+    "one loop": "one O(3) multiplet: classical loop expansion against Boltzmann quadrature as T -> 0",
+    "chain one loop": "O(3) chain: one-loop sigma and pi correlation lengths against the transfer operator as T -> 0",
 }
 #: The chain's stiffness and the weights' potential (fok2017's mu, lambda at eta below eta_c).
-CHAIN = dict(coupling=1.0, mass_squared=_mass_squared(**PARAMETERS), quartic=PARAMETERS["lam"])
+CHAIN = dict(coupling=1.0, mass_squared=mass_of_eta(**PARAMETERS), quartic=PARAMETERS["lam"])
 
 
 def _potential(w):
@@ -75,16 +80,6 @@ def correlation_by_chain(configurations: np.ndarray, lags) -> np.ndarray:
                      for lag in lags])
 
 
-def _hotelling(samples: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
-    """Hotelling's T^2 of the mean of ``samples`` (shape (n, p)) against ``expected``; returns (T^2, p-value)."""
-    n, p = samples.shape
-    difference = samples.mean(axis=0) - expected
-    covariance = np.cov(samples, rowvar=False) / n
-    t2 = float(difference @ np.linalg.solve(covariance, difference))
-    f = t2 * (n - p) / (p * (n - 1))
-    return t2, float(stats.f.sf(f, p, n - p))
-
-
 def langevin_one_site(rng, figures: Path, progress: bool) -> Evidence:
     """Noisy gradient descent of one O(D') multiplet against the Boltzmann law at T = eta s^2/2."""
     temperature, chains, records = 0.5, 1000, 60
@@ -107,8 +102,8 @@ def langevin_one_site(rng, figures: Path, progress: bool) -> Evidence:
             z = (extrapolated.mean() - exact) / error
             z_scores.append(z)
             rows.append((dimension, power, exact, small.mean(), extrapolated.mean(), z))
-    chi_square = float(np.sum(np.square(z_scores)))
-    p_value = float(stats.chi2.sf(chi_square, len(z_scores)))
+    test = z_chi_square(z_scores)
+    chi_square, p_value = test.value, test.p_value
     detail = "; ".join(f"D'={d} <|w|^{p}>: exact {e:.5f}, step 0.002 {s:.5f} (bias {s / e - 1:+.2%}), "
                        f"extrapolated {x:.5f} (z = {z:+.2f})" for d, p, e, s, x, z in rows)
     return Evidence(
@@ -134,14 +129,14 @@ def chain_against_transfer(rng, figures: Path, progress: bool) -> Evidence:
                                      temperature=temperature, chains=chains, sweeps=600, burn_in=400, record_every=5,
                                      start=_vacuum(dimension), rng=rng, progress=progress)
         measured = correlation_by_chain(samples.configurations, lags)
-        t2, p_value = _hotelling(measured.T, exact.correlation(lags, length))
+        test = hotelling(measured.T, exact.correlation(lags, length))
+        t2, p_value = test.t_squared, test.p_value
         results.append((temperature, exact, measured, t2, p_value))
         # The order parameter of each record and chain, kept only where the chains are equilibrated.
         series = np.sum(samples.configurations.mean(axis=2) ** 2, axis=-1).T
         equilibration = equilibrated_burn_in(series, alpha=ALPHA)
         mean_fields.append((temperature, series[:, equilibration.burn_in:].mean(axis=1), equilibration))
-    worst = min(result[4] for result in results)
-    corrected = min(1.0, worst * len(results))  # Bonferroni over the temperatures
+    corrected = bonferroni([result[4] for result in results])
     _plot_correlations(figures / "fok2017_chain_correlations.png", results, lags, length)
     measured_lengths = [(t, *_effective_length_jackknife(m, EFFECTIVE_LAG)) for t, _, m, _, _ in results]
     _plot_correlation_length(figures / "fok2017_correlation_length.png", dimension, measured_lengths, length)
@@ -277,9 +272,8 @@ def gaussian_modes(rng, figures: Path, progress: bool) -> Evidence:
     predicted_pi = (dimension - 1) * prediction.pi_mode_covariance(q)
     sigma_result = compare_with_prediction(sigma_estimate, predicted_sigma, band=4, alpha=ALPHA)
     pi_result = compare_with_prediction(pi_estimate, predicted_pi, band=4, alpha=ALPHA)
-    chi_square = sigma_result.value + pi_result.value
-    dof = sigma_result.dof + pi_result.dof
-    p_value = float(stats.chi2.sf(chi_square, dof))
+    total = combined_chi_square((sigma_result, pi_result))
+    chi_square, p_value = total.value, total.p_value
     printed_sigma = temperature / (2 * CHAIN["coupling"] * (1 - np.cos(q)) - CHAIN["mass_squared"])
     printed_result = compare_with_prediction(sigma_estimate, printed_sigma, band=4, alpha=ALPHA)
     _plot_modes(figures / "fok2017_gaussian_modes.png", q, sigma_estimate, pi_estimate, predicted_sigma,
@@ -337,8 +331,8 @@ def mean_field_against_length(rng, figures: Path, progress: bool) -> Evidence:
         predicted = exact.mean_field_square(length)
         z = (mean_field.mean() - predicted) / (mean_field.std(ddof=1) / math.sqrt(chains))
         rows.append((length, mean_field.mean(), mean_field.std(ddof=1) / math.sqrt(chains), predicted, z))
-    chi_square = float(sum(row[4] ** 2 for row in rows))
-    p_value = float(stats.chi2.sf(chi_square, len(rows)))
+    test = z_chi_square([row[4] for row in rows])
+    chi_square, p_value = test.value, test.p_value
     _plot_mean_field(figures / "fok2017_mean_field.png", rows, exact, temperature)
     return Evidence(
         claims=(),
@@ -378,4 +372,6 @@ def chain_checks() -> tuple[Check, ...]:
         Check(CHECK_NAMES["transfer"], (), chain_against_transfer),
         Check(CHECK_NAMES["gaussian"], (), gaussian_modes),
         Check(CHECK_NAMES["mean field"], (), mean_field_against_length),
+        Check(CHECK_NAMES["one loop"], (), one_site_against_quadrature),
+        Check(CHECK_NAMES["chain one loop"], (), chain_against_transfer_operator),
     )

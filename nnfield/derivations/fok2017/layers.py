@@ -145,6 +145,7 @@ def layer_chain(dimension: int = 2) -> Derivation:
         pi_covariance = compile_expression(T_chain / pi_kernel, (J, T_chain, _q))
         spin_wave_length = compile_expression(spin_wave, (J, m2, lam, T_chain))
     else:
+        increments = spin_wave = None
         pi_covariance = spin_wave_length = None
     sigma_compiled = compile_expression(sigma_covariance, (J, m2, T_chain, _q))
     sigma_length_compiled = compile_expression(sigma_length, (J, m2))
@@ -165,4 +166,7 @@ def layer_chain(dimension: int = 2) -> Derivation:
         )
 
     return Derivation(PAPER, f"O({dimension}) weights along the layers: Gaussian theory and Goldstone modes",
-                      tuple(steps), (), predictor=predict)
+                      tuple(steps), (), predictor=predict,
+                      results=dict(model=model, vacuum=vacuum, fluctuations=fluctuations, kernel=kernel, eft=eft,
+                                   sigma_kernel=sigma_kernel, pi_kernel=pi_kernel, sigma_length=sigma_length,
+                                   pi_increment_spectrum=increments, spin_wave_length=spin_wave))

@@ -10,6 +10,10 @@
 4. *Do Goldstone weights exist? Look at correlation functions of weights.* The Gaussian theory has
    D'-1 massless modes, seen in the spectra at low T; in a chain they are a random walk that
    destroys the order over :math:`2Jv^2/((D'-1)T)` layers.
+5. *Results from thermal field theory for the learning rate ("probably BS, but something like this
+   seems true").* The Boltzmann law that noisy gradient descent samples is classical: its loop
+   expansion shifts the curvatures linearly in T, sigma three times as much as pi, and not at all
+   for D' = 2 at one loop; the :math:`T^2` rule fok2017 borrows belongs to quantum fields at high T.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import sympy as sp
 
 from nnfield.derivations.fok2017.chain_checks import CHECK_NAMES
 from nnfield.derivations.fok2017.layers import layer_chain
+from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.ssb import o_theory, ssb_analysis
 from nnfield.derivations.fok2017.symbols import eta, lam, m2, mu
 from nnfield.symbolic import Step
@@ -102,8 +107,8 @@ def _power_counting() -> Question:
               f"[lambda] = {dimensions[lam]}; for lambda eta^2/4 to be a mass squared, [eta] = {solved}, which is 1 "
               f"only in D = 4 and {solved.subs(D, 2)} in the paper's own (t, z) of App. B. As for the temperature: "
               f"gradient descent with Gaussian gradient noise of standard deviation s is Langevin dynamics at "
-              f"T = {temperature} (linear in eta; validated against exact Boltzmann averages, with the O(eta) bias "
-              "of a finite step measured), not T = eta as fok2017 sets it; the noise of minibatch gradients sets s.")
+              f"T = {temperature} (linear in eta, up to a bias of order eta from the finite step), not T = eta as "
+              "fok2017 sets it; the noise of minibatch gradients sets s.")
     return Question(PAPER, "learning rate as temperature",
                     "why does learning rate have dimension 1? would be good to develop a power-counting scheme",
                     steps, answer, (CHECK_NAMES["langevin"],))
@@ -136,33 +141,66 @@ def _critical_learning_rate() -> Question:
               f"{rates[3]} for D' = 3, since the thermal mass of O(D') has the coefficient (D'+2)/12. This is a "
               "mean-field answer. For the weights along a chain of layers the exact transfer operator has a gap at "
               "every T > 0, so the correlation length is finite and the mean field vanishes like 1/L: there is no "
-              "transition along the layers at any learning rate (Monte Carlo agrees with the transfer operator).")
+              "transition along the layers at any learning rate.")
     return Question(PAPER, "critical learning rate", "Can we calculate eta_c from first principles given the loss?",
                     steps, answer, (CHECK_NAMES["transfer"], CHECK_NAMES["mean field"]))
 
 
 def _goldstone() -> Question:
     chain = layer_chain(3)
-    titles = ("Goldstone kernel K_pi(q): zero at q = 0", "Spectrum of the pi increments, |1 - e^{-iq}|^2 T/K_pi(q): flat, a random walk")
-    steps = tuple(step for step in chain.steps if step.title in titles)
-    decay = chain.steps[-1].result
-    steps += (Step("Decay length of <w_0.w_l> for D' = 3", decay),)
+    decay = chain.spin_wave_length
+    steps = (Step("Goldstone kernel K_pi(q): zero at q = 0", chain.pi_kernel),
+             Step("Spectrum of the pi increments, |1 - e^{-iq}|^2 T/K_pi(q): flat, a random walk",
+                  chain.pi_increment_spectrum),
+             Step("Decay length of <w_0.w_l> for D' = 3", decay))
     answer = ("Yes as soft directions: at every minimum the Hessian has D'-1 exactly zero eigenvalues, and along a "
-              "chain of layers the pi modes are massless (their spectrum at low T matches T/(2J(1 - cos q)) while the "
-              f"sigma mode has mass -2 m^2). But in a chain they are a random walk: the direction of the weights "
+              f"chain of layers the pi modes are massless (K_pi(q) = {chain.pi_kernel} vanishes at q = 0, while the "
+              f"sigma kernel {chain.sigma_kernel} has mass -2 m^2). But in a chain they are a random walk: the direction of the weights "
               f"decorrelates over {decay} layers, so the Goldstone modes restore the symmetry on long scales instead "
               "of marking its breaking.")
     return Question(PAPER, "Goldstone weights", "look at correlation functions of weights: do Goldstone weights exist?",
                     steps, answer, (CHECK_NAMES["gaussian"], CHECK_NAMES["transfer"]))
 
 
+def _thermal_field_theory() -> Question:
+    loops = one_site_loops(3)
+    radius = sp.Symbol("v", positive=True)  # v^2 = -m^2/lambda
+
+    def shift(series):
+        return sp.factor((series.coefficients[1] * T_site).subs(m2, -lam * radius**2))
+
+    sigma, pi, square = shift(loops.sigma_curvature), shift(loops.pi_curvature), shift(loops.mean_square)
+    shifts = {d: shift(one_site_loops(d).pi_curvature) for d in (2, 4)}
+    chain = chain_loops(3)
+    steps = loops.steps + (Step("One-loop pi curvature shift for D' = 2 and D' = 4", sp.Tuple(*shifts.values())),
+                           *chain.steps[-3:])
+    answer = (f"Noisy gradient descent samples the classical Boltzmann law exp(-V/T) of the weights (T = eta s^2/2), "
+              f"so the relevant loop expansion is the classical one, in powers of T. For one O(3) multiplet in the "
+              f"broken phase (v^2 = -m^2/lambda) it gives <|w|^2> = v^2 + {square}, a sigma curvature "
+              f"2 lambda v^2 + {sigma} and a pi curvature {pi} (the Boltzmann averages of the Hessian's eigenvalues): "
+              f"linear in T, sigma three times pi, zero at one loop for D' = 2 ({shifts[2]}) and {shifts[4]} for "
+              "D' = 4. fok2017's m^2(eta) = -mu^2 + lambda eta^2/4 is the "
+              f"high-temperature rule of quantum thermal field theory, {loops.quantum_rule_shift} for O(3), the same "
+              "for sigma and pi: a T^2 law that does not hold for these weights. Something like a temperature-"
+              "dependent mass does exist, but it is linear in the learning rate and depends on the direction. Along "
+              "the chain of layers the same classical loops shift the sigma correlation length at order T and the pi "
+              "(spin-wave) one at relative order T.")
+    return Question(PAPER, "thermal field theory for the learning rate",
+                    "to account for the effect of the learning rate, we employ results from thermal field theory and "
+                    "identify the temperature with the learning rate ... This is probably BS, but something like this "
+                    "seems true.", steps, answer,
+                    (CHECK_NAMES["one loop"], CHECK_NAMES["chain one loop"], CHECK_NAMES["langevin"]))
+
+
 @functools.lru_cache(maxsize=1)
 def questions() -> tuple[Question, ...]:
-    """The four questions with their computed answers.
+    """The five questions with their computed answers.
 
     Examples
     --------
-    >>> [question.label for question in questions()]
+    >>> [question.label for question in questions()][:4]
     ['which architecture is O(N) invariant', 'learning rate as temperature', 'critical learning rate', 'Goldstone weights']
+    >>> questions()[4].label
+    'thermal field theory for the learning rate'
     """
-    return (_invariance(), _power_counting(), _critical_learning_rate(), _goldstone())
+    return (_invariance(), _power_counting(), _critical_learning_rate(), _goldstone(), _thermal_field_theory())

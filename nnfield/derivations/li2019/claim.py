@@ -6,7 +6,7 @@ PAPER = "li2019"
 
 
 def paper_claim(quote: str, equation: str, title: str, printed, derived, *, also=(), note: str = "",
-                statement: bool = False, **options) -> Claim:
+                statement: bool = False, limit: str = "", **options) -> Claim:
     """A claim of li2019 under the label ``equation``; ``options`` go to :func:`~nnfield.symbolic.compare`.
 
     A statement (``statement=True``) is compared with ``kind="statement"``.
@@ -20,4 +20,4 @@ def paper_claim(quote: str, equation: str, title: str, printed, derived, *, also
     if statement:
         options.setdefault("kind", "statement")
     return Claim(PAPER, equation, tuple(also), title, quote, printed, derived, compare(printed, derived, **options),
-                 note, statement)
+                 note, statement, limit)

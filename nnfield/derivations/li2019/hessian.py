@@ -273,15 +273,15 @@ def hessian_derivation() -> Derivation:
                               "nonzero. A zero trace makes every nonzero Hessian indefinite: its eigenvalues sum to "
                               "zero."))
     claims.append(_claim("spectrum", labels.SYMMETRIC_SPECTRUM, "the Hessian spectrum is symmetric about zero", SETTING,
-                         spectrum.condition, statement=True,
+                         spectrum.condition, statement=True, limit="hierarchically large networks (width -> infinity)",
                          note="Exact symmetry holds iff the same-layer blocks vanish and the layers can be two-coloured "
                               "by the nonzero blocks: for ReLU and hinge with L = 2 (bipartite H, S H S = -H). For "
                               "L = 3 every pair of layers is coupled, tr H^3 = 6 tr(H_12 H_23 H_31) != 0 at a generic "
                               "point (see the step), so the spectrum is not symmetric. The paper states an "
                               "approximate symmetry for hierarchically large networks (and, in the caption of its Fig. "
-                              "8, for 'a matrix in a decomposed form of Hessian'); how large the asymmetry is for wide, "
-                              "deep networks is a measurement question: if a simulation finds it negligible, the "
-                              "claim is disputed rather than unsupported."))
+                              "8, for 'a matrix in a decomposed form of Hessian'): a statement about a limit, decided by "
+                              "the measured trend of the skewness with width at every depth beyond two (reproduced if it "
+                              "vanishes significantly everywhere, unsupported otherwise)."))
 
     # Saddles: tr H = 0 makes a nonzero Hessian indefinite; a zero Hessian leaves room for minima.
     claims.append(_saddles(steps, trace.condition))

@@ -22,7 +22,8 @@ __all__ = ["PAPER", "TITLE", "DERIVATIONS", "audit_checks", "correspondence", "l
 def audit_checks():
     """Every numerical check of the paper: Fig. 1 (tanh), the linear network's, the rectified linear network's."""
     from nnfield.derivations.schoenholz2017.checks import checks
+    from nnfield.derivations.schoenholz2017.correspondence_checks import correspondence_checks
     from nnfield.derivations.schoenholz2017.relu_checks import relu_checks
     from nnfield.derivations.schoenholz2017.tanh_checks import tanh_checks
 
-    return tanh_checks() + checks() + relu_checks()
+    return correspondence_checks() + tanh_checks() + checks() + relu_checks()

@@ -26,15 +26,16 @@ from scipy import stats
 
 from nnfield.derivations.schoenholz2017.figures import plot_mode_variance, plot_saddle_norm
 from nnfield.derivations.schoenholz2017.linear import linear_ring
+from nnfield.numeric.compile import compile_expression
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.samplers import dense_network_norms, exact_network_norms, linear_norm_chain
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
-from nnfield.numeric.statistics import compare_with_prediction, two_sample_test
+from nnfield.numeric.statistics import SIGNIFICANCE, bonferroni, combined_chi_square, compare_with_prediction, two_sample_test, z_chi_square
 
 __all__ = ["checks", "FIGURE3", "FIGURE4", "ALPHA"]
 
 #: Significance level of every verdict: a check disagrees when p < ALPHA.
-ALPHA = 1e-3
+ALPHA = SIGNIFICANCE
 #: The paper's Fig. 3 and Fig. 4 set-ups (Sec. 5, App. 8.3).
 FIGURE3 = dict(sigma_w2=tuple(np.round(np.linspace(0.05, 0.95, 10), 2)), sigma_b2=0.01, N=200, L=1024, M=200)
 FIGURE4 = dict(sigma_w2=(0.02, 0.18, 0.34, 0.5, 0.66, 0.82, 0.98), sigma_b2=0.01, N=200, L=1024, M=200)
@@ -61,8 +62,8 @@ def saddle_norm(rng, figures: Path, progress: bool) -> Evidence:
     r_star = np.array([derivation.predict(sigma_w2=v, sigma_b2=setup["sigma_b2"], N=setup["N"]).r_star
                        for v in values])
     z = (mean_square - r_star**2) / error
-    chi_square = float((z**2).sum())
-    p_value = float(stats.chi2.sf(chi_square, len(z)))
+    test = z_chi_square(z)
+    chi_square, p_value = test.value, test.p_value
     plot_saddle_norm(figures / "fig3_saddle_norm.png", values, r_star, bulk, {**setup, "transient": TRANSIENT})
     return Evidence(
         claims=("13",),
@@ -86,17 +87,17 @@ def mode_covariance(rng, figures: Path, progress: bool) -> Evidence:
     values = np.array(setup["sigma_w2"])
     norms = linear_norm_chain(values, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], rng=rng)
     window = setup["L"] - TRANSIENT
-    chi_square, dof, worst, curves = 0.0, 0, [], []
+    tests, worst, curves = [], [], []
     for value, sample in zip(values, norms):
         prediction = derivation.predict(sigma_w2=float(value), sigma_b2=setup["sigma_b2"], N=setup["N"])
         estimate = mode_covariance_estimate(bulk_window(sample, TRANSIENT) - prediction.r_star)
         expected = windowed_prediction(prediction.mode_covariance, window)
         comparison = compare_with_prediction(estimate, expected, band=BAND, alpha=ALPHA)
-        chi_square += comparison.value
-        dof += comparison.dof
+        tests.append(comparison)
         worst.append((comparison.p_value, float(value)))
         curves.append((float(value), estimate, prediction.mode_covariance(estimate.q)))
-    p_value = float(stats.chi2.sf(chi_square, dof))
+    total = combined_chi_square(tests)
+    chi_square, dof, p_value = total.value, total.dof, total.p_value
     plot_mode_variance(figures / "fig4_mode_variance.png", curves, {**setup, "transient": TRANSIENT})
     lowest = min(worst)
     return Evidence(
@@ -148,14 +149,21 @@ def correlation_length(rng, figures: Path, progress: bool) -> Evidence:
 
 def laplace_quadrature(rng, figures: Path, progress: bool) -> Evidence:
     """The printed Laplace recipe against exact quadrature of Gamma(A+1) = A^(A+1) int exp(-A(y - log y)) dy."""
+    claim = linear_ring().claim("Sec. 5 (Laplace)")
+    # The claim's own forms, in A, f* and f'': here f(y) = y - log y, with f* = f(1) = 1 and f''(1) = 1.
+    forms = {name: compile_expression(getattr(claim, name), sorted(getattr(claim, name).free_symbols, key=str),
+                                      backend="mpmath")
+             for name in ("printed", "derived")}
+    symbols = {name: [str(symbol) for symbol in sorted(getattr(claim, name).free_symbols, key=str)]
+               for name in forms}
     rows = []
     for large in (5, 20, 100):
         with mpmath.workdps(30):
             width = 1 / mpmath.sqrt(large)  # the peak at y = 1 has this width: split the integral around it
             points = [0, 1 - 8 * width if large > 64 else 0.5, 1 - width, 1, 1 + width, 1 + 8 * width, mpmath.inf]
             exact = mpmath.quad(lambda y: mpmath.exp(-large * (y - mpmath.log(y))), points)
-            derived = mpmath.exp(-large) * mpmath.sqrt(2 * mpmath.pi / large)  # f(1) = 1, f''(1) = 1
-            printed = mpmath.exp(-large) * mpmath.sqrt(mpmath.pi / large)
+            values = {"A": large, "f^*": 1, "f''": 1}
+            derived, printed = (forms[name](*[values[symbol] for symbol in symbols[name]]) for name in ("derived", "printed"))
             rows.append((large, float(exact / derived - 1), float(exact / printed - 1)))
     derived_error = max(abs(row[1]) for row in rows)
     supports = all(abs(d) <= 1 / (6 * a) and abs(p) > 0.3 for a, d, p in rows)
@@ -169,14 +177,15 @@ def laplace_quadrature(rng, figures: Path, progress: bool) -> Evidence:
         sample_sizes={"quadratures": len(rows)},
         supports_derived=supports,
         detail=f"Relative error of each leading term against mpmath quadrature ({table}). The derived term is off "
-               "by the expected 1/(12A); the printed recipe by a factor 1/sqrt(2) at every A.",
+               "by the expected 1/(12A); the printed recipe by a factor 1/sqrt(2) at every A (both forms compiled from "
+               "the claim).",
     )
 
 
 def agreement_evidence(results, statistic: str, sample_sizes: dict, detail: str) -> Evidence:
     """Evidence that samplers agree: the smallest two-sample p-value, Bonferroni-corrected over the tests."""
     p_value = min(result.p_value for result in results)
-    corrected = min(1.0, p_value * len(results))
+    corrected = bonferroni([result.p_value for result in results])
     return Evidence(claims=(), verdict=_verdict(corrected), statistic=statistic, value=p_value, p_value=corrected,
                     sample_sizes=sample_sizes, detail=f"{detail} Bonferroni-corrected over {len(results)} comparisons.")
 

@@ -16,13 +16,15 @@ import functools
 import sympy as sp
 
 from nnfield.symbolic import Claim, Derivation, Step, compare, gaussian_integral, lattice_model
+from nnfield.symbolic.differences import collected_form
+from nnfield.symbolic.lattice import open_chain_energy
 
 from nnfield.derivations.schoenholz2017.symbols import N, l, s, sigma_b, sigma_w
 
 PAPER = "schoenholz2017"
 FAN_IN, INPUTS = 2, 2
 
-__all__ = ["correspondence"]
+__all__ = ["correspondence", "P"]
 
 #: |phi(z^l)|^2, the squared norm of the activations of layer l.
 P = sp.IndexedBase("P", positive=True)
@@ -60,7 +62,7 @@ def correspondence() -> Derivation:
     --------
     >>> derivation = correspondence()
     >>> [(claim.equation, claim.status()) for claim in derivation.claims]
-    [('Main Result', 'reproduced'), ('9', 'reproduced'), ('9 (units)', 'disputed'), ('10', 'reproduced')]
+    [('Main Result', 'reproduced'), ('9', 'reproduced'), ('9 (units)', 'disputed'), ('10', 'disputed')]
     """
     steps, claims = [], []
     phi, z, exponent, weights_out, covariance, energy = _layer_integrals(INPUTS)
@@ -91,10 +93,8 @@ def correspondence() -> Derivation:
         PAPER, "9 (units)", (), "energy of a layer of N units", QUOTES["9"], printed_layer, derived_layer,
         compare(printed_layer, derived_layer),
         "Eq 9 sums z^T Sigma^-1 z over the units by the Einstein convention but writes ln|Sigma| once per layer; "
-        "every unit's weights integrate out separately and leave their own ln|Sigma|, so the layer has "
-        "N_l ln|Sigma| (as the paper's own Corollary 1, eq 10, has N_l log). The two agree only for N_l = 1. "
-        "No simulation here decides it; the single-input claims (eqs 10, 11) use the factor N_l and are "
-        "confirmed by simulation.",
+        "every unit's weights integrate out separately and leave their own ln|Sigma|. A two-layer network decides "
+        "it (the check 'open chain of two layers').",
     ))
 
     # Corollary 1 (eq 10 / 39): one input; the layer law depends on phi only through P = |phi|^2.
@@ -109,13 +109,25 @@ def correspondence() -> Derivation:
     steps.append(Step("Energy of a layer of N units with one input, s = |z^l|^2, P = |phi(z^(l-1))|^2", layer, "10"))
     printed_10 = sp.Rational(1, 2) * (s[l] / (sigma_w**2 / N * P[l - 1] + sigma_b**2)
                                       + N * sp.log(sigma_w**2 / N * P[l] + sigma_b**2))
-    claims.append(Claim(PAPER, "10", ("39",), "single-input lattice model for any activation", QUOTES["10"],
-                        printed_10, layer,
-                        compare(printed_10, layer, kind="ring", site=l, fields=[s, P]),
-                        "Any activation: P = phi(z).phi(z). Printed log term at layer l, derived at l-1: equal on a ring."))
+    # Eq 10 is the law of a network: an open chain of layers l = 1..L fed by the input (P[0] fixed), which is
+    # where it is judged; on a ring the shift of the log term would not matter.
+    layer_count = 2
+    chain_values = [*(s[j] for j in range(1, layer_count + 1)), *(P[j] for j in range(1, layer_count + 1))]
+    printed_chain, derived_chain = (collected_form(open_chain_energy(energy_of_layer, l, 1, layer_count))
+                                    for energy_of_layer in (printed_10, layer))
+    steps.append(Step(f"Energy of an open chain of {layer_count} layers fed by the input (P_0 fixed)", derived_chain, "10"))
+    claims.append(Claim(PAPER, "10", ("39",), "single-input law of a network (an open chain of layers), any activation",
+                        QUOTES["10"], printed_chain, derived_chain,
+                        compare(printed_chain, derived_chain, kind="constant", variables=chain_values),
+                        "Any activation: P = phi(z).phi(z). Compared on an open chain of two layers fed by the input: the "
+                        "printed log term sits at layer l, the derived one at l - 1, which on an open chain is not a "
+                        "constant (the last layer's log term replaces the input's); on a ring the two agree. A two-layer "
+                        "network decides it (the check 'open chain of two layers')."))
     lattice_model(layer, [s, P], l)  # the single-input energy is a translation-invariant lattice energy
     return Derivation(PAPER, "Exact correspondence: integrating out weights and biases", tuple(steps), tuple(claims),
-                      predictor=_no_prediction)
+                      predictor=_no_prediction,
+                      results=dict(covariance=covariance, unit_energy=energy, layer_energy=derived_layer,
+                                   single_input_energy=layer, open_chain_energy=derived_chain))
 
 
 def _no_prediction(**parameters):

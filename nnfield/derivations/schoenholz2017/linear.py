@@ -204,7 +204,8 @@ def checked_parameters(sigma_w2, sigma_b2, N, existence, region: str) -> tuple[f
     and why; both go into the error message.
     """
     sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")
-    sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
+    sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2; the ring's saddle norms are "
+                             "proportional to sigma_b, so without biases there is no saddle to expand about")
     width = positive_integer("N", N, "the width of each layer")
     if existence.subs(sigma_w, sp.sqrt(sp.Float(sigma_w2))) is not sp.true:
         raise ValueError(f"no uniform saddle at sigma_w2={sigma_w2}: it exists only where {sp.sstr(existence)}, "
@@ -352,4 +353,6 @@ def linear_ring() -> Derivation:
         steps=tuple(steps),
         claims=tuple(claims),
         predictor=_predictor(saddle, kernel, eft),
+        results=dict(reduction=reduction, model=model, saddle=saddle, fluctuations=fluctuations, kernel=kernel,
+                     eft=eft),
     )

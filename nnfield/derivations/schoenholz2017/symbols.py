@@ -42,3 +42,22 @@ k = sp.IndexedBase("k", positive=True)
 epsilon_plus = sp.IndexedBase("epsilon_+", real=True)
 epsilon_minus = sp.IndexedBase("epsilon_-", real=True)
 epsilon_k = sp.IndexedBase("epsilon_k", real=True)
+
+#: Two inputs (pair.py): the overlaps z.z/N of the sum and of the difference of the pre-activations
+#: of the two inputs, z_u = (z_1 + z_2)/sqrt(2) and z_d = (z_1 - z_2)/sqrt(2).
+q_u = sp.IndexedBase("q_u", positive=True)
+q_d = sp.IndexedBase("q_d", positive=True)
+#: The layer kernel Sigma_ij[l] (the covariance of one unit's pre-activations given layer l - 1),
+#: written with the per-input mean variance s, the imbalance a and the covariance x of the two inputs.
+Sigma_s = sp.IndexedBase("Sigma_s", positive=True)
+Sigma_a = sp.IndexedBase("Sigma_a", real=True)
+Sigma_x = sp.IndexedBase("Sigma_x", real=True)
+#: The correlation c = q_12/q of the two inputs, and the saddle values of the variance and covariance.
+c = sp.Symbol("c", real=True)
+q_star = sp.Symbol("q^*", positive=True)
+q12_star = sp.Symbol("q_12^*", real=True)
+#: The Jacobian of the mean-field map at its fixed point: chi_q = dq'/dq (one input), chi_c = dq_12'/dq_12,
+#: kappa_c = dq_12'/dq_11 = dq_12'/dq_22.
+chi_q = sp.Symbol("chi_q", positive=True)
+chi_c = sp.Symbol("chi_c", positive=True)
+kappa_c = sp.Symbol("kappa_c", real=True)

@@ -11,16 +11,16 @@ import math
 
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.meanfield import mean_field
 from nnfield.numeric.plots import new_figure, save_figure, sequence_colours
 from nnfield.numeric.samplers import exact_network_norms
+from nnfield.numeric.statistics import SIGNIFICANCE, z_chi_square
 
 __all__ = ["FIGURE1", "tanh_checks"]
 
-ALPHA = 1e-3
+ALPHA = SIGNIFICANCE
 FIGURE1 = dict(sigma_w2=tuple(np.round(np.linspace(0.1, 1.5, 8), 2)), sigma_b2=0.001, N=500, L=100, M=20)
 
 
@@ -43,8 +43,8 @@ def mean_field_tanh(rng, figures, progress) -> Evidence:
         layers = np.arange(setup["L"])
         axes.plot(layers, norms[0], color=colour, lw=0.8, label=f"{sigma_w2:g}")
         axes.plot(layers, np.sqrt(setup["N"] * predicted), "k--", lw=0.8)
-    chi_square = float(np.sum(np.square(z_scores)))
-    p_value = float(stats.chi2.sf(chi_square, len(z_scores)))
+    test = z_chi_square(z_scores)
+    chi_square, p_value = test.value, test.p_value
     axes.set_xlabel("layer $l$")
     axes.set_ylabel(r"$|z^l|$")
     axes.set_title(f"Fig. 1: tanh networks (one sample each) and the mean-field prediction (dashed); "
@@ -60,7 +60,7 @@ def mean_field_tanh(rng, figures, progress) -> Evidence:
         sample_sizes={"networks per value": setup["M"], "N": setup["N"], "L": setup["L"],
                       "sigma_w2 values": len(setup["sigma_w2"])},
         figure="fig1_tanh_mean_field.png",
-        detail="The mean-field map (Gaussian average by adaptive quadrature) predicts the bulk variance of tanh "
+        detail="The mean-field map (Gaussian average by quadrature) predicts the bulk variance of tanh "
                f"networks (largest |z| = {np.max(np.abs(z_scores)):.2f}); the sampled trajectories fluctuate about "
                "it, which the factorial approximation cannot describe.",
     )
