@@ -4,10 +4,13 @@
 
 - ``audit.json``: ``{"claims": [...], "validations": [...], "questions": [...], "meta": {...}}``, one
   object per claim with ``paper``, ``equation``, ``also``, ``title``, ``status``, ``printed_latex``,
-  ``derived_latex`` and ``simulation`` (null when not simulated); one per question a critique asks
+  ``derived_latex``, ``printed_display`` and ``derived_display`` (the same forms as lines a document can
+  display, see :func:`~nnfield.symbolic.latex.display_lines`) and ``simulation`` (null when not
+  simulated); one per question a critique asks
   (``paper``, ``label``, ``quote``, ``steps``, ``answer``, ``checks``: the names of the validations
   that bear on it);
-- ``report.md`` (math in ``$...$``), ``report.tex`` (a standalone LaTeX document);
+- ``report.md`` (math in ``$...$``) and ``report.tex`` (a standalone LaTeX document), both written by
+  :mod:`nnfield.report` (the command line also compiles ``report.pdf`` when pdflatex is installed);
 - ``figures/*.png``.
 
 Everything is written to a staging folder first and moved into place at the end, so an

@@ -25,14 +25,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnfield.numeric.statistics import SIGNIFICANCE
 from nnfield.symbolic.latex import FORMULA_MACROS, display_math, escape_text
 
 __all__ = ["markdown_report", "latex_report", "latex_document", "claim_label", "evidence_summary",
            "compile_pdf", "pdflatex_available", "PdfBuild", "LatexError", "TEX_PACKAGES", "STATUS_ORDER", "STATUS_MEANING", "VERDICT_MEANING", "SIGNIFICANCE_LEVEL", "CELL_LIMIT"]
 
 #: The significance level at which every check of the audit decides ``agrees`` (p >= alpha) or
-#: ``disagrees``.
-SIGNIFICANCE_LEVEL = 1e-3
+#: ``disagrees`` (the statistics module's, which every check uses).
+SIGNIFICANCE_LEVEL = SIGNIFICANCE
 #: Characters of LaTeX beyond which a form leaves its table cell for the section *Long forms*.
 CELL_LIMIT = 200
 #: Characters of LaTeX beyond which a difference is described rather than printed.

@@ -1,6 +1,8 @@
 """The audit report: its files, its JSON schema, and that failures leave nothing half-written."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +116,9 @@ def test_full_audit_with_simulation(full_audit, tmp_path):
                  "fok2017_mean_field.png", "li2019_dead_network.png", "li2019_dyson.png", "li2019_hessian_blocks.png",
                  "li2019_path_symmetry.png", "li2019_spectral_symmetry.png", "li2019_training.png"):
         assert (figures / name).stat().st_size > 10_000
+    # The counts README.md quotes are the audit's.
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    quoted = re.search(r"\((\d+) claims: (\d+) reproduced, (\d+) errata, (\d+) disputed, (\d+) unsupported", readme)
+    assert quoted, "README.md should quote the audit's counts"
+    assert tuple(map(int, quoted.groups())) == (len(report.claims), report.count("reproduced"), report.count("erratum"),
+                                                report.count("disputed"), report.count("unsupported"))

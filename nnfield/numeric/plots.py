@@ -6,19 +6,35 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "save_figure"]
+__all__ = ["new_figure", "save_figure", "sequence_colours"]
 
 
-def new_figure(width: float = 6.4, height: float = 4.4):
-    """A figure and its axes at a size that reads well in a report.
+def new_figure(width: float = 6.4, height: float = 4.4, *, layout: str | None = None):
+    """A figure and its axes at a size that reads well in a report (``layout="constrained"`` keeps the titles,
+    labels and ticks of several panels apart).
 
     The figure is built without ``pyplot``, so saving it needs no display and leaves the
     interactive backend of a notebook alone.
     """
-    figure = Figure(figsize=(width, height), dpi=120)
+    figure = Figure(figsize=(width, height), dpi=120, layout=layout)
     return figure, figure.add_subplot()
+
+
+def sequence_colours(count: int):
+    """``count`` colours for curves ordered by a parameter: viridis, stopping short of its pale yellow end so that
+    every curve stays visible on white.
+
+    Examples
+    --------
+    >>> sequence_colours(3).shape
+    (3, 4)
+    """
+    import matplotlib
+
+    return matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, count))
 
 
 def save_figure(figure, path) -> Path:

@@ -567,8 +567,9 @@ def gradient_descent(network: Network, theta, data: Dataset, *, learning_rate: f
         theta = theta - learning_rate * slope
         step += 1
         bar.update()
-    if value == 0.0:  # stopped early: say so, so that a bar short of 100% is not read as unfinished
-        bar.set_postfix_str(f"risk 0 at step {step}: stopped")
+    if value == 0.0:  # stopped early: the bar ends at 100% of the steps taken and says why
+        bar.total = step
+        bar.set_postfix_str("stopped: zero risk reached")
     bar.close()
     return Trajectory(np.arange(step + 1), np.array(risks), np.array(orders), np.array(hessian_steps),
                       tuple(spectra), theta, risks[-1] == 0.0, learning_rate)

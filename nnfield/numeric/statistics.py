@@ -20,6 +20,7 @@ from nnfield.numeric.spectra import ModeCovarianceEstimate
 __all__ = ["TwoSampleResult", "two_sample_test", "ChiSquareTest", "z_chi_square", "combined_chi_square",
            "bonferroni", "HotellingTest", "hotelling", "SpectralTest", "compare_with_prediction", "check_stream",
            "SIGNIFICANCE", "SplitChainResult", "split_chain_test", "Equilibration", "equilibrated_burn_in",
+           "R_HAT_LIMIT",
            "CumulantEstimate", "fourth_cumulant", "ExponentialApproach",
            "exponential_approach", "PowerLawTrend", "power_law_trend"]
 
@@ -323,9 +324,9 @@ class SplitChainResult:
         The mean first-half minus second-half difference.
     r_hat : float
         Split-chain potential scale reduction :math:`\\hat R` (Gelman-Rubin on the half-chains): near 1
-        when the half-chains agree.
+        when the half-chains agree, large when each explores only part of the distribution (slow mixing).
     equilibrated : bool
-        ``p_value >= alpha``.
+        ``p_value >= alpha`` (no drift) and ``r_hat <= r_hat_limit`` (the chains mix).
     """
 
     p_value: float
@@ -334,14 +335,19 @@ class SplitChainResult:
     equilibrated: bool
 
 
-def split_chain_test(chains, *, alpha: float = 1e-3) -> SplitChainResult:
+#: The split R-hat above which chains are taken not to have mixed (Gelman et al.'s customary 1.1).
+R_HAT_LIMIT = 1.1
+
+
+def split_chain_test(chains, *, alpha: float = 1e-3, r_hat_limit: float = R_HAT_LIMIT) -> SplitChainResult:
     """Split-chain comparison of independent Markov chains, shape ``(chains, draws)``.
 
     Under stationarity each chain's first-half mean minus second-half mean has mean zero; across
     independent chains these differences are independent, so a t test over chains has false-alarm
-    rate ``alpha`` (tested). :math:`\\hat R = \\sqrt{((n-1)/n\\,W + B/n)/W}` over the ``2 x chains``
+    rate ``alpha`` (tested). That test sees a drift, not slow mixing: chains that each stay near where they
+    started agree on average. :math:`\\hat R = \\sqrt{((n-1)/n\\,W + B/n)/W}` over the ``2 x chains``
     half-chains of ``n`` draws, with ``W`` the mean within-half variance and ``B/n`` the variance of the
-    half means, is reported beside it.
+    half means, sees that; chains count as equilibrated when both pass.
 
     Examples
     --------
@@ -366,7 +372,7 @@ def split_chain_test(chains, *, alpha: float = 1e-3) -> SplitChainResult:
     within = halves.var(axis=1, ddof=1).mean()
     between = halves.mean(axis=1).var(ddof=1)  # B / n
     r_hat = float(np.sqrt(((half - 1) / half * within + between) / within)) if within > 0 else float("inf")
-    return SplitChainResult(p_value, float(differences.mean()), r_hat, p_value >= alpha)
+    return SplitChainResult(p_value, float(differences.mean()), r_hat, p_value >= alpha and r_hat <= r_hat_limit)
 
 
 @dataclass(frozen=True)
@@ -389,7 +395,8 @@ class Equilibration:
         return self.test.equilibrated
 
 
-def equilibrated_burn_in(chains, *, fractions=(0.0, 0.125, 0.25, 0.375, 0.5), alpha: float = 1e-3) -> Equilibration:
+def equilibrated_burn_in(chains, *, fractions=(0.0, 0.125, 0.25, 0.375, 0.5), alpha: float = 1e-3,
+                         r_hat_limit: float = R_HAT_LIMIT) -> Equilibration:
     """The smallest burn-in (a fraction of the records) after which :func:`split_chain_test` finds no drift.
 
     Parameters
@@ -397,7 +404,8 @@ def equilibrated_burn_in(chains, *, fractions=(0.0, 0.125, 0.25, 0.375, 0.5), al
     chains : array, shape (chains, records)
     fractions : sequence of float
         Candidate burn-ins as fractions of the records, tried in order.
-    alpha : float
+    alpha, r_hat_limit : float
+        As in :func:`split_chain_test`.
 
     Returns
     -------
@@ -417,7 +425,7 @@ def equilibrated_burn_in(chains, *, fractions=(0.0, 0.125, 0.25, 0.375, 0.5), al
         raise ValueError(f"fractions must be burn-in fractions in [0, 1); got {fractions!r}")
     for fraction in fractions:
         burn_in = int(round(fraction * chains.shape[1]))
-        test = split_chain_test(chains[:, burn_in:], alpha=alpha)
+        test = split_chain_test(chains[:, burn_in:], alpha=alpha, r_hat_limit=r_hat_limit)
         if test.equilibrated:
             break
     return Equilibration(burn_in, test)

@@ -12,7 +12,7 @@ import re
 
 import sympy as sp
 
-__all__ = ["escape_text", "display_lines", "display_math", "unbreakable", "FORMULA_MACROS", "LONG_ENTRY"]
+__all__ = ["escape_text", "display_lines", "display_math", "unbreakable", "FORMULA_MACROS", "LONG_ENTRY", "LONG_SUM"]
 
 _TEXT_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -28,6 +28,8 @@ FORMULA_MACROS = r"""\newsavebox{\formulabox}
 
 #: LaTeX characters of one matrix entry beyond which a matrix is displayed entry by entry.
 LONG_ENTRY = 120
+#: LaTeX characters of a sum beyond which each of its terms is displayed on a line of its own.
+LONG_SUM = 600
 
 
 def escape_text(text: str) -> str:
@@ -48,7 +50,8 @@ def escape_text(text: str) -> str:
 
 
 def display_lines(expression) -> tuple[str, ...]:
-    """LaTeX lines that display ``expression``: one line, or one per entry of a matrix with long entries.
+    """LaTeX lines that display ``expression``: one line, one per entry of a matrix with long entries, or one
+    per term of a long sum (the second and later terms start with their sign).
 
     The equation is unchanged; only its rendering differs from ``sympy.latex``: a fraction whose
     numerator is more than twice as wide as its denominator is written ``\\frac{1}{d} (n)`` so that a
@@ -70,6 +73,8 @@ def display_lines(expression) -> tuple[str, ...]:
     >>> display_lines(x / 2)
     ('\\\\frac{x}{2}',)
     >>> lines = display_lines(sp.Matrix([sp.exp(sum(sp.Symbol(f"a_{i}") for i in range(30))), y]))
+    >>> display_lines(sp.Add(*[sp.Symbol(f"a_{i}") / (1 + sp.Symbol(f"b_{i}")) for i in range(40)]))[1][:2]
+    '+ '
     >>> len(lines), lines[1]
     (2, '\\\\text{entry (2, 1):}\\\\quad y')
     """
@@ -80,7 +85,15 @@ def display_lines(expression) -> tuple[str, ...]:
             columns = expression.shape[1]
             return tuple(f"\\text{{entry ({index // columns + 1}, {index % columns + 1}):}}\\quad {entry}"
                          for index, entry in enumerate(entries))
-    return (sp.latex(expression, long_frac_ratio=2),)
+    latex = sp.latex(expression, long_frac_ratio=2)
+    if isinstance(expression, sp.Add) and len(latex) > LONG_SUM:
+        terms = sp.Add.make_args(expression)
+        lines = [sp.latex(terms[0], long_frac_ratio=2)]
+        for term in terms[1:]:
+            negative = term.could_extract_minus_sign()
+            lines.append(("- " if negative else "+ ") + sp.latex(-term if negative else term, long_frac_ratio=2))
+        return tuple(lines)
+    return (latex,)
 
 
 #: LaTeX characters of a denominator or a matrix beyond which ``dmath`` cannot break a formula.
@@ -98,13 +111,27 @@ def _group(latex: str, start: int) -> str:
 
 
 def unbreakable(latex: str) -> bool:
-    """Whether ``latex`` holds a long denominator or a long matrix, which no line-breaking display can break."""
+    """Whether ``latex`` holds a long denominator, matrix or braced argument, which no line-breaking display can
+    break."""
     for match in re.finditer(r"\\frac\{", latex):
         numerator = _group(latex, match.end() - 1)
         denominator_start = match.end() + len(numerator) + 1
         if len(_group(latex, denominator_start)) > UNBREAKABLE:
             return True
-    return any(len(match.group(1)) > UNBREAKABLE for match in re.finditer(r"\\begin\{matrix\}(.*?)\\end\{matrix\}", latex))
+    if any(len(match.group(1)) > UNBREAKABLE for match in re.finditer(r"\\begin\{matrix\}(.*?)\\end\{matrix\}", latex)):
+        return True
+    return _longest_group(latex) > 2 * UNBREAKABLE  # the argument of a log, a root or an exponent
+
+
+def _longest_group(latex: str) -> int:
+    """The length of the longest ``{...}`` group in ``latex``."""
+    openings, longest = [], 0
+    for index, character in enumerate(latex):
+        if character == "{" and (index == 0 or latex[index - 1] != "\\"):
+            openings.append(index)
+        elif character == "}" and openings and latex[index - 1] != "\\":
+            longest = max(longest, index - openings.pop() - 1)
+    return longest
 
 
 def display_math(latex: str) -> str:

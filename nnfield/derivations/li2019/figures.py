@@ -134,7 +134,7 @@ def plot_dyson(path, panels):
 
 def plot_training(path, runs: dict):
     """Figs. 4b and 8's analogue: risk, order parameter ``|grad R|^2`` and the Hessian along gradient descent."""
-    figure, axes = _panels(1, 2, 12.0, 4.2)
+    figure, axes = _panels(1, 3, 15.0, 4.4)
     colours = ("tab:blue", "tab:orange", "tab:green", "tab:red")
     for colour, (depth, run) in zip(colours, runs.items()):
         axes[0].plot(run.steps, run.risk, "-", color=colour, label=f"risk R, L={depth}")
@@ -142,17 +142,23 @@ def plot_training(path, runs: dict):
                      label=f"$\\eta|\\nabla R|^2$, L={depth}")
         frobenius = [s.frobenius for s in run.hessian_spectra]
         negative = [s.negative_fraction if s.frobenius else np.nan for s in run.hessian_spectra]
-        axes[1].plot(run.hessian_steps, frobenius, "-", color=colour, label=f"$|H|_F$, L={depth}")
-        axes[1].plot(run.hessian_steps, negative, ":", color=colour, label=f"negative fraction, L={depth}")
+        axes[1].plot(run.hessian_steps, frobenius, "o-", ms=3, color=colour, label=f"L={depth}")
+        axes[2].plot(run.hessian_steps, negative, "o-", ms=3, color=colour, label=f"L={depth}")
     axes[0].set_yscale("symlog", linthresh=1e-4)
     axes[0].set_xlabel("gradient-descent step")
     axes[0].set_ylabel("hinge risk and rescaled order parameter")
     axes[0].set_title("risk and order parameter reach exactly zero together", fontsize=9)
     axes[0].legend(fontsize=7, ncol=2)
     axes[1].set_xlabel("gradient-descent step")
-    axes[1].set_ylabel("$|H|_F$; fraction of nonzero eigenvalues < 0")
-    axes[1].set_title("the Hessian shrinks to zero; its spectrum stays balanced", fontsize=9)
-    axes[1].legend(fontsize=7, ncol=2)
+    axes[1].set_ylabel("Frobenius norm $|H|_F$ of the risk Hessian")
+    axes[1].set_title("the Hessian shrinks to zero", fontsize=9)
+    axes[1].legend(fontsize=7)
+    axes[2].axhline(0.5, color="0.6", ls="--", lw=0.8)
+    axes[2].set_ylim(0, 1)
+    axes[2].set_xlabel("gradient-descent step")
+    axes[2].set_ylabel("fraction of nonzero eigenvalues < 0")
+    axes[2].set_title("its spectrum stays balanced (dashed: one half)", fontsize=9)
+    axes[2].legend(fontsize=7)
     figure.suptitle("li2019 (Figs. 4b, 8 analogue): gradient descent to zero hinge risk, bias-free ReLU networks",
                     fontsize=10)
     return save_figure(figure, path)
@@ -165,10 +171,14 @@ def plot_dead_network(path, network, theta, data, directions, radius: float):
     steps = np.linspace(-1.0, 1.0, 201) * scale
     for direction in directions:
         axes.plot(steps / scale, [risk(network, theta + t * direction, data) for t in steps], lw=1)
-    axes.axvspan(-radius / scale, radius / scale, color="0.6", label="radius within which every unit stays closed (bound)")
+    bound = radius / scale
+    if bound > 0.01:  # wide enough to see
+        axes.axvspan(-bound, bound, color="0.85", label="every unit provably stays closed")
+        axes.legend(fontsize=8)
+    axes.annotate(f"every unit provably stays closed for |t| < {bound:.2g} |θ|", (0.5, 0.96), xycoords="axes fraction",
+                  ha="center", va="top", fontsize=8)
     axes.set_xlabel("$t / |\\theta|$ along a random unit direction $v$")
     axes.set_ylabel("hinge risk $R(\\theta + t v)$")
     axes.set_title("li2019: a stationary point with R = 1 (all layer-2 units closed) is flat, not a saddle",
                    fontsize=9)
-    axes.legend(fontsize=8)
     return save_figure(figure, path)

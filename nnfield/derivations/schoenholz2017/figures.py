@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-import matplotlib
 
-from nnfield.numeric.plots import new_figure, save_figure
+from nnfield.numeric.plots import new_figure, save_figure, sequence_colours
 
-__all__ = ["plot_saddle_norm", "plot_mode_variance"]
+__all__ = ["plot_saddle_norm", "plot_mode_variance", "sizes"]
+
+
+def sizes(setup) -> str:
+    """The simulated sizes for a title: width, depth with the layers analysed, networks."""
+    analysed = setup["L"] - setup["transient"]
+    return f"N={setup['N']}, L={setup['L']} (last {analysed} analysed), M={setup['M']}"
 
 
 def plot_saddle_norm(path, sigma_w2, r_star, bulk_norms, setup):
@@ -28,7 +33,7 @@ def plot_saddle_norm(path, sigma_w2, r_star, bulk_norms, setup):
                   label="simulated root mean square norm")
     axes.set_xlabel(r"$\sigma_w^2$")
     axes.set_ylabel("norm of pre-activations in the bulk")
-    axes.set_title(f"Fig. 3: N={setup['N']}, L={setup['L']}, M={setup['M']}, $\\sigma_b^2$={setup['sigma_b2']}")
+    axes.set_title(f"Fig. 3: {sizes(setup)}, $\\sigma_b^2$={setup['sigma_b2']}", fontsize=10)
     axes.legend()
     return save_figure(figure, path)
 
@@ -40,7 +45,7 @@ def plot_mode_variance(path, curves, setup):
     :class:`~nnfield.numeric.spectra.ModeCovarianceEstimate` and the ring prediction at its q.
     """
     figure, axes = new_figure(7.0, 4.8)
-    colours = matplotlib.colormaps["coolwarm"](np.linspace(0, 1, len(curves)))
+    colours = sequence_colours(len(curves))
     for colour, (sigma_w2, estimate, theory) in zip(colours, curves):
         half = slice(1, len(estimate.q) // 2 + 1)
         axes.plot(estimate.q[half], estimate.value[half], color=colour, lw=1, label=f"{sigma_w2:g}")
@@ -48,6 +53,6 @@ def plot_mode_variance(path, curves, setup):
     axes.set_yscale("log")
     axes.set_xlabel("$q$")
     axes.set_ylabel(r"$C(q) = E|\hat\epsilon(q)|^2 / L$")
-    axes.set_title(f"Fig. 4: simulation (colour) and theory (black); N={setup['N']}, L={setup['L']}, M={setup['M']}")
+    axes.set_title(f"Fig. 4: simulation (colour) and theory (black); {sizes(setup)}", fontsize=10)
     axes.legend(title=r"$\sigma_w^2$", fontsize=7, ncol=2)
     return save_figure(figure, path)

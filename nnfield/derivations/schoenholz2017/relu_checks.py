@@ -111,7 +111,8 @@ def relu_saddle(rng, figures, progress) -> Evidence:
             z_scores.append((per_network.mean() - target) / (per_network.std(ddof=1) / math.sqrt(setup["M"])))
     test = z_chi_square(z_scores)
     chi_square, p_value = test.value, test.p_value
-    plot_relu_saddle(figures / "fig5_relu_saddle.png", values, np.array(stars), fields, setup)
+    plot_relu_saddle(figures / "fig5_relu_saddle.png", values, np.array(stars), fields,
+                     {**setup, "transient": TRANSIENT})
     return Evidence(
         claims=("20",),
         verdict=_verdict(p_value),
@@ -153,7 +154,7 @@ def relu_mode_covariance(rng, figures, progress) -> tuple[Evidence, ...]:
             tests[label, form].append(compare_with_prediction(estimate, expected[label, form], band=BAND, alpha=ALPHA,
                                                               highest_mode=highest))
         curves.append((float(value), estimate, expected["22", "derived"], expected["22", "printed"]))
-    plot_relu_mode_covariance(figures / "fig6_relu_mode_covariance.png", curves, setup)
+    plot_relu_mode_covariance(figures / "fig6_relu_mode_covariance.png", curves, {**setup, "transient": TRANSIENT})
     evidence = []
     for label in FORM_KINDS:
         derived, printed = (combined_chi_square(tests[label, form]) for form in ("derived", "printed"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 
-from nnfield.numeric.plots import new_figure, save_figure
+from nnfield.derivations.schoenholz2017.figures import sizes
+from nnfield.numeric.plots import new_figure, save_figure, sequence_colours
 
 __all__ = ["plot_relu_saddle", "plot_relu_mode_covariance"]
 
@@ -22,12 +22,14 @@ def plot_relu_saddle(path, sigma_w2, stars, fields, setup):
     axes.plot(sigma_w2, rms[:, 1], "s", mfc="none", color="tab:blue", label=r"rms $r_-$ simulated")
     axes.set_xlabel(r"$\sigma_w^2$")
     axes.set_ylabel("bulk norm of the positive / negative units")
-    axes.set_title(f"Fig. 5: N={setup['N']}, L={setup['L']}, M={setup['M']}, $\\sigma_b^2$={setup['sigma_b2']}")
+    axes.set_title(f"Fig. 5: {sizes(setup)}, $\\sigma_b^2$={setup['sigma_b2']}", fontsize=10)
     axes.legend(loc="upper left")
     inset = axes.inset_axes([0.5, 0.58, 0.27, 0.3])
     inset.plot(sigma_w2, fields[..., 2].mean(axis=(1, 2)), "ko", ms=3)
     inset.axhline(setup["N"] / 2, color="0.5", ls="--")
-    inset.set_title("$k$ (positive units)", fontsize=8)
+    inset.set_title("$k$ (positive units): simulated (dots), $N/2$ (dashed)", fontsize=7)
+    inset.set_xlabel(r"$\sigma_w^2$", fontsize=7)
+    inset.set_ylabel("mean $k$", fontsize=7)
     inset.tick_params(labelsize=7)
     inset.ticklabel_format(axis="y", useOffset=False)
     return save_figure(figure, path)
@@ -39,10 +41,10 @@ def plot_relu_mode_covariance(path, curves, setup):
     Simulation in colour, the derived kernel in black, the printed eq. 22 dashed grey, so a reader
     sees which one the networks follow.
     """
-    figure, _ = new_figure(11, 9)
-    grid = figure.subplots(3, 3)
+    figure, _ = new_figure(11, 9.5, layout="constrained")
     figure.delaxes(figure.axes[0])
-    colours = matplotlib.colormaps["coolwarm"](np.linspace(0, 1, len(curves)))
+    grid = figure.subplots(3, 3)
+    colours = sequence_colours(len(curves))
     for a in range(3):
         for b in range(3):
             axes = grid[a, b]
@@ -53,10 +55,26 @@ def plot_relu_mode_covariance(path, curves, setup):
                 axes.plot(estimate.q[half], derived[half, a, b].real, color="k", lw=0.8)
                 axes.plot(estimate.q[half], printed[half, a, b].real, color="0.55", lw=0.8, ls="--")
             axes.set_title(f"Re $C_{{{NAMES[a]},{NAMES[b]}}}(q)$", fontsize=9)
-            if a == b:
-                axes.set_yscale("log")
-            axes.tick_params(labelsize=7)
+            axes.set_xscale("log")  # the off-diagonal entries live at small q
+            _scale_to_show(axes, [estimate.value[1:, a, b].real for _, estimate, _, _ in curves])
+            axes.set_xlabel("$q$", fontsize=8)
+            axes.set_ylabel(f"Re $C_{{{NAMES[a]},{NAMES[b]}}}$", fontsize=8)
+            axes.tick_params(which="both", labelsize=7)
     grid[0, 0].legend(title=r"$\sigma_w^2$", fontsize=6, ncol=2)
-    figure.suptitle(f"Fig. 6: simulation (colour), derived (black), printed eq. 22 (dashed); "
-                    f"N={setup['N']}, L={setup['L']}, M={setup['M']}")
+    figure.suptitle(f"Fig. 6: simulation (colour), derived (black), printed eq. 22 (dashed grey); {sizes(setup)}",
+                    fontsize=11)
     return save_figure(figure, path)
+
+
+def _scale_to_show(axes, curves) -> None:
+    """A y scale under which every curve is visible: log when positive over decades, symmetric log when
+    the curves span decades and change sign, linear otherwise."""
+    values = np.concatenate(curves)
+    largest = np.max(np.abs(values))
+    typical = np.min([np.max(np.abs(curve)) for curve in curves])
+    if largest < 20 * typical:
+        return
+    if np.all(values > 0):
+        axes.set_yscale("log")
+    else:
+        axes.set_yscale("symlog", linthresh=typical)

@@ -14,7 +14,7 @@ import sympy as sp
 
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.meanfield import mean_field
-from nnfield.numeric.plots import new_figure, save_figure
+from nnfield.numeric.plots import new_figure, save_figure, sequence_colours
 from nnfield.numeric.samplers import exact_network_norms
 from nnfield.numeric.statistics import SIGNIFICANCE, z_chi_square
 
@@ -29,7 +29,7 @@ def mean_field_tanh(rng, figures, progress) -> Evidence:
     setup = FIGURE1
     variable = sp.Symbol("z", real=True)
     figure, axes = new_figure(7.0, 4.6)
-    colours = __import__("matplotlib").colormaps["coolwarm"](np.linspace(0, 1, len(setup["sigma_w2"])))
+    colours = sequence_colours(len(setup["sigma_w2"]))
     z_scores = []
     for colour, sigma_w2 in zip(colours, setup["sigma_w2"]):
         field = mean_field(sp.tanh(variable), variable, sigma_w2=sigma_w2, sigma_b2=setup["sigma_b2"])
