@@ -3,6 +3,8 @@
 - :mod:`~nnfield.numeric.compile`: the one boundary from SymPy to numbers (``lambdify`` with ``cse``);
 - :mod:`~nnfield.numeric.activations`: one object per activation (expression, compiled function and
   derivatives, one- and two-input Gaussian averages in closed form or by quadrature);
+- :mod:`~nnfield.numeric.meanfield`: the mean-field maps of one and two inputs (q*, chi_1, c*, chi_c,
+  the depth scales, the NTK recursion) and the order-to-chaos line;
 - :mod:`~nnfield.numeric.samplers`: dense, exact and norm-chain samplers of random networks;
 - :mod:`~nnfield.numeric.spectra`: transient cut, FFT, mode covariance with error bars, and the
   finite-window expectation of a predicted spectrum;

@@ -70,9 +70,10 @@ ADAPTIVE = "adaptive quadrature (scipy.integrate.quad)"
 q = sp.Symbol("q", positive=True)
 q11, q22 = sp.symbols("q11 q22", positive=True)
 q12 = sp.Symbol("q12", real=True)
+_CANONICAL = sp.Symbol("x", real=True)  # the variable of the averages' integrands
 _correlation = sp.Symbol("s", real=True)
 
-_SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d sqrt(q) / 0.25) for a strip of half-width d
+_SPACING = 0.25  # trapezoid spacing in units of 1/sqrt(q): error ~ exp(-2 pi d / 0.25) for phi analytic in |Im y| < d
 _MAX_POINTS_1D = 200_001  # beyond this (q above about 7e6) one-input averages use adaptive quadrature
 _MAX_POINTS_2D = 1601  # per dimension: about 2.6 million evaluations, a few tens of milliseconds
 _PRICE_ORDERS = 6  # derivatives tried before the two-input average falls back to quadrature
@@ -112,10 +113,11 @@ class GaussianAverage:
     Attributes
     ----------
     integrand : sympy.Expr
-        :math:`h` as an expression in the activation's variable.
+        :math:`h`, written in the shared variable ``x`` (averages are derived once per function,
+        whatever the activation's variable is called).
     method : str
-        ``"closed form"``, ``"closed form (Price's theorem)"`` (the diagonal of a two-input closed
-        form), or the quadrature used.
+        ``"closed form"`` (SymPy's integral), ``"closed form (Price's theorem)"`` (the diagonal of a
+        two-input closed form), or the quadrature used.
     expression : sympy.Expr or None
         The closed form in the symbol :data:`q`, when there is one.
     """
@@ -151,7 +153,7 @@ class PairAverage:
     Attributes
     ----------
     first, second : sympy.Expr
-        :math:`f` and :math:`g` as expressions in the activation's variable.
+        :math:`f` and :math:`g`, written in the shared variable ``x``.
     method : str
         ``"closed form (Price's theorem)"`` or the quadrature used.
     expression : sympy.Expr or None
@@ -252,7 +254,7 @@ class Activation:
         integrand = self.expression**2 if integrand is None else sp.sympify(integrand)
         if not isinstance(integrand, sp.Expr) or integrand.free_symbols - {self.variable}:
             raise ValueError(f"the integrand must be an expression in {self.variable} alone; got {integrand}")
-        return _one_input_average(integrand, self.variable)
+        return _one_input_average(integrand.xreplace({self.variable: _CANONICAL}), _CANONICAL)
 
     def pair_average(self, first: sp.Expr, second: sp.Expr) -> PairAverage:
         """:math:`E[f(u) g(v)]` for ``first`` :math:`f` and ``second`` :math:`g`, expressions in ``variable``.
@@ -268,17 +270,18 @@ class Activation:
         for part in (first, second):
             if not isinstance(part, sp.Expr) or part.free_symbols - {self.variable}:
                 raise ValueError(f"the functions must be expressions in {self.variable} alone; got {part}")
-        return _two_input_average(first, second, self.variable)
+        canonical = {self.variable: _CANONICAL}  # one derivation per function, whatever the variable is called
+        return _two_input_average(first.xreplace(canonical), second.xreplace(canonical), _CANONICAL)
 
     @functools.cached_property
     def second_moment(self) -> GaussianAverage:
         """:math:`E[\\phi(\\sqrt q z)^2]`: the variance map is :math:`\\sigma_w^2` times this plus :math:`\\sigma_b^2`."""
-        return self._diagonal(self.kernel, self.expression**2)
+        return self._diagonal("kernel", self.expression**2)
 
     @functools.cached_property
     def slope_moment(self) -> GaussianAverage:
         """:math:`E[\\phi'(\\sqrt q z)^2]`: :math:`\\chi_1 = \\sigma_w^2` times this at :math:`q^*`."""
-        return self._diagonal(self.derivative_kernel, sp.diff(self.expression, self.variable) ** 2)
+        return self._diagonal("derivative_kernel", sp.diff(self.expression, self.variable) ** 2)
 
     @functools.cached_property
     def kernel(self) -> PairAverage:
@@ -291,8 +294,10 @@ class Activation:
         slope = sp.diff(self.expression, self.variable)
         return self.pair_average(slope, slope)
 
-    def _diagonal(self, pair: PairAverage, integrand: sp.Expr) -> GaussianAverage:
-        """The one-input average of ``integrand``: the diagonal of a closed-form pair average if there is one."""
+    def _diagonal(self, pair_name: str, integrand: sp.Expr) -> GaussianAverage:
+        """The one-input average of ``integrand``: the diagonal of the pair average ``pair_name`` if that has a
+        closed form (cheaper than SymPy's integral of the square), else :meth:`average`."""
+        pair = getattr(self, pair_name)
         if pair.expression is None:
             return self.average(integrand)
         diagonal = sp.simplify(pair.expression.subs({q11: q, q22: q}).subs(q12, q))
@@ -310,6 +315,8 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
     >>> cube = activation(x**3, x, name="cube")
     >>> cube.second_moment.expression, cube.kernel.expression
     (15*q**3, 9*q11*q12*q22 + 6*q12**3)
+    >>> activation(sp.Max(x, 0), x, name="my relu", gate=sp.Heaviside(x)).gate
+    Heaviside(x)
     >>> activation("tanh", x)
     Traceback (most recent call last):
     ...
@@ -323,8 +330,14 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
     if extra:
         raise ValueError(f"the activation may depend only on {variable}; it also has {sorted(map(str, extra))}: "
                          "substitute numbers for them")
-    if gate is not None and sp.simplify(variable * gate - expression) != 0:
-        raise ValueError(f"the gate g must satisfy {expression} = {variable} * g; got g = {gate}")
+    if gate is not None:
+        gate = sp.sympify(gate)
+        points = (-2.5, -1.0, -0.3, 0.3, 1.0, 2.5)  # SymPy cannot always simplify x*Heaviside(x) - Max(x, 0) to 0
+        mismatch = [point for point in points
+                    if abs(complex((variable * gate - expression).subs(variable, point).evalf())) > 1e-12]
+        if gate.free_symbols - {variable} or mismatch:
+            raise ValueError(f"the gate g must satisfy {expression} = {variable} * g; got g = {gate}, "
+                             f"which differs at x = {mismatch}")
     return Activation(name or str(expression), expression, variable, gate)
 
 
@@ -349,7 +362,7 @@ def _closed_one_input(integrand: sp.Expr, variable: sp.Symbol) -> sp.Expr | None
 
     SymPy can spend minutes failing on tanh, so it is not asked about other integrands.
     """
-    if sp.simplify(integrand.subs(variable, -variable) + integrand) == 0:
+    if integrand.subs(variable, -variable) + integrand == 0:  # odd by SymPy's automatic evaluation (tanh, erf)
         return sp.S.Zero
     gaussian = _gaussian_form(integrand, variable)
     if gaussian is not None:
@@ -564,7 +577,7 @@ def _trapezoid_2d(compiled, parts, variance_1, covariance, variance_2) -> float:
 # ---------------------------------------------------------------------------------------------
 # The shipped activations
 
-_x = sp.Symbol("x", real=True)
+_x = _CANONICAL
 
 RELU = Activation("relu", sp.Max(_x, 0), _x, sp.Heaviside(_x))
 TANH = Activation("tanh", sp.tanh(_x), _x)

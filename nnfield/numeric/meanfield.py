@@ -67,6 +67,19 @@ class MeanField:
     ----------
     activation : Activation
     sigma_w2, sigma_b2 : float
+
+    Examples
+    --------
+    erf networks deep in the chaotic phase: the variance settles at :math:`q^*`, correlations at :math:`c^* < 1`.
+
+    >>> from nnfield.numeric.activations import ERF
+    >>> field = mean_field(ERF, sigma_w2=3.0, sigma_b2=0.05)
+    >>> round(field.fixed_point(), 6), round(field.variance_map(field.fixed_point()), 6)
+    (1.75274, 1.75274)
+    >>> round(field.chi_1(), 6), round(field.depth_scale(), 4), round(field.correlation_depth_scale(), 4)
+    (1.34955, 0.8295, 6.4975)
+    >>> [round(value, 6) for value in field.covariance_map(1.0, 0.5, 2.0)]
+    [1.443677, 0.548774, 1.821003]
     """
 
     activation: Activation

@@ -1,8 +1,9 @@
 """Samplers of random networks: the norms of the pre-activations, layer by layer.
 
 Networks have ``z^l = W^l phi(z^{l-1}) + b^l`` with ``W ~ N(0, sigma_w2/N)`` entrywise,
-``b ~ N(0, sigma_b2)``, width N, depth L, and a random input ``x ~ N(0, I_N)`` that the first layer
-sees as it is, ``z^0 = W^0 x + b^0`` (the paper's eq 4). Three samplers draw the same law:
+``b ~ N(0, sigma_b2)`` (``sigma_b2 = 0``: no biases), ``phi`` an
+:class:`~nnfield.numeric.activations.Activation` or a function of arrays, width N, depth L, and a
+random input ``x ~ N(0, I_N)`` that the first layer sees as it is, ``z^0 = W^0 x + b^0`` (the paper's eq 4). Three samplers draw the same law:
 
 - :func:`dense_network_norms` draws every weight matrix, as the paper does (App. 8.3): O(N^2) a layer;
 - :func:`exact_network_norms` draws each layer from its conditional law given the previous one,
@@ -24,6 +25,7 @@ import numbers
 import numpy as np
 from tqdm import tqdm
 
+from nnfield.numeric.activations import Activation
 from nnfield.numeric.parameters import non_negative_real, positive_integer, positive_real
 
 __all__ = [
@@ -95,6 +97,18 @@ def _identity(z):
     return z
 
 
+def _as_function(phi):
+    """The activation as a function of arrays: an :class:`~nnfield.numeric.activations.Activation`, a callable, or None (identity)."""
+    if phi is None:
+        return _identity
+    if isinstance(phi, Activation):
+        return phi.function
+    if not callable(phi):
+        raise TypeError(f"phi must be an Activation (e.g. nnfield.numeric.activations.TANH), a function of arrays "
+                        f"such as np.tanh, or None for the identity; got {type(phi).__name__}")
+    return phi
+
+
 def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
                         progress=False) -> np.ndarray:
     """An observable (by default the norm) of every layer of M networks, drawing every weight matrix.
@@ -107,7 +121,7 @@ def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
     (3, 5, 3)
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     records = []
     for _ in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
@@ -136,7 +150,7 @@ def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
     (3, 5)
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     z = generator.standard_normal((M, N))
     layers = []
@@ -235,7 +249,7 @@ def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
     inputs = _check_inputs(inputs, N)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     overlaps = np.empty((M, L, len(inputs), len(inputs)))
     for network in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
@@ -263,7 +277,7 @@ def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
     inputs = _check_inputs(inputs, N)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     count = len(inputs)
     activations = np.broadcast_to(inputs, (M, count, N))

@@ -76,8 +76,8 @@ def test_chain_accepts_an_array_of_weight_variances_and_seeds_reproduce():
         (dict(M=0), ValueError, "M must be a positive integer"),
         (dict(M=True), TypeError, "M must be a positive integer"),
         (dict(sigma_w2=0.0), ValueError, "sigma_w2 must be a finite number > 0"),
-        (dict(sigma_b2=-0.1), ValueError, "sigma_b2 must be a finite number > 0"),
-        (dict(sigma_b2=float("inf")), ValueError, "sigma_b2 must be a finite number > 0"),
+        (dict(sigma_b2=-0.1), ValueError, "sigma_b2 must be a finite number >= 0"),
+        (dict(sigma_b2=float("inf")), ValueError, "sigma_b2 must be a finite number >= 0"),
     ],
 )
 def test_bad_parameters(sampler, change, error, message):
@@ -131,3 +131,17 @@ def test_multi_input_inputs_are_checked():
 
     with pytest.raises(ValueError, match=r"inputs must be an array of shape \(\|M\|, N\)"):
         exact_network_overlaps(1.0, 0.1, 6, 5, 10, np.ones((2, 5)))
+
+
+def test_without_bias_and_with_an_activation_object():
+    """sigma_b2 = 0 is allowed; a linear network then has E[|z^l|^2/N] = sigma_w2^(l+1) |x|^2/N exactly."""
+    from nnfield.numeric.activations import LINEAR, TANH
+    from nnfield.numeric.samplers import exact_network_overlaps
+
+    inputs = np.ones((1, 20))
+    overlaps = exact_network_overlaps(0.8, 0.0, N=20, L=4, M=4000, inputs=inputs, phi=LINEAR, rng=3)[:, :, 0, 0]
+    errors = overlaps.std(axis=0, ddof=1) / math.sqrt(4000)
+    assert np.all(np.abs(overlaps.mean(axis=0) - 0.8 ** np.arange(1, 5)) < 4.5 * errors)
+    assert exact_network_norms(1.5, 0.0, N=10, L=3, M=2, phi=TANH, rng=0).shape == (2, 3)
+    with pytest.raises(TypeError, match="phi must be an Activation"):
+        exact_network_norms(1.5, 0.0, N=10, L=3, M=2, phi="tanh", rng=0)
