@@ -315,7 +315,7 @@ def dense_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, r
     """
     sigma_w2, sigma_b2, N, L, M, input_q = _check_units(sigma_w2, sigma_b2, N, L, M, input_q)
     batch = positive_integer("batch", batch, "networks drawn at once")
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     units = np.empty((M, L, N))
     for start in range(0, M, batch):
@@ -341,7 +341,7 @@ def exact_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, r
     (5, 3, 8)
     """
     sigma_w2, sigma_b2, N, L, M, input_q = _check_units(sigma_w2, sigma_b2, N, L, M, input_q)
-    phi = phi or _identity
+    phi = _as_function(phi)
     generator = as_generator(rng)
     units = np.empty((M, L, N))
     variance = np.full(M, sigma_w2 * input_q + sigma_b2)
