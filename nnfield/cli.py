@@ -120,6 +120,8 @@ def main(argv=None) -> int:
     except (ValueError, TypeError, OSError) as error:
         print(f"nnfield {arguments.command}: error: {error}", file=sys.stderr)
         return 2
+    except SystemExit as exit_:  # a command's own check of its options, already printed as one line
+        return exit_.code
     except KeyboardInterrupt:
         print(f"nnfield {arguments.command}: interrupted; no files were left half-written", file=sys.stderr)
         return 130

@@ -391,7 +391,8 @@ def latex_report(document: dict) -> str:
                         f"{'run' if meta['simulated'] else 'not run (--no-simulate)'}."), ""]
     if document["claims"] or document["questions"]:
         body += [r"\section*{Summary}", r"\begin{center}\begin{tabular}{l" + "r" * (len(STATUS_ORDER) + 1) + "}",
-                 r"\toprule", "paper & " + " & ".join(STATUS_ORDER) + r" & questions \\", r"\midrule"]
+                 r"\toprule", "paper & " + " & ".join(_stacked(status) for status in STATUS_ORDER)
+                 + r" & questions \\", r"\midrule"]
         body += [escape_text(paper) + " & " + " & ".join(map(str, counts)) + rf" & {questions} \\"
                  for paper, counts, questions in _summary_rows(document)]
         body += [r"\bottomrule", r"\end{tabular}\end{center}", ""]
@@ -427,12 +428,17 @@ def _first_inclusions(lines: list[str]) -> list[str]:
     return kept
 
 
+def _stacked(words: str) -> str:
+    """A table header of several words, one word a line (keeps a summary table narrow)."""
+    return r"\shortstack{" + r"\\".join(words.split()) + "}"
+
+
 def _latex_paper(document: dict, paper: str) -> list[str]:
     claims = [c for c in document["claims"] if c["paper"] == paper]
     lines = [rf"\section*{{{escape_text(paper)}}}"]
     if claims:
-        lines += [r"\begin{longtable}{>{\raggedright}p{0.17\linewidth}>{\raggedright}p{0.4\linewidth}"
-                  r"l>{\raggedright\arraybackslash}p{0.2\linewidth}}",
+        lines += [r"\begin{longtable}{>{\raggedright}p{0.17\linewidth}>{\raggedright}p{0.32\linewidth}"
+                  r">{\raggedright}p{0.14\linewidth}>{\raggedright\arraybackslash}p{0.2\linewidth}}",
                   r"\toprule where & claim & status & evidence \\ \midrule \endhead"]
         lines += [rf"{escape_text(_full_label(c))} & {escape_text(c['title'])} & \textbf{{{c['status']}}} & "
                   rf"{escape_text(evidence_summary(c['simulation']))} \\" for c in claims]

@@ -39,7 +39,7 @@ def test_questions_without_simulation_say_their_evidence_was_not_run(tmp_path):
 
 
 def test_unknown_paper_writes_nothing(tmp_path):
-    with pytest.raises(ValueError, match="encoded papers: schoenholz2017"):
+    with pytest.raises(ValueError, match="registered papers: .*schoenholz2017"):
         run_audit(["nope"], simulate=False, out=tmp_path / "report")
     assert not (tmp_path / "report").exists()
 

@@ -120,7 +120,7 @@ def test_derive_smoke_in_a_subprocess():
 def test_audit_smoke_in_a_subprocess(tmp_path):
     result = in_subprocess("audit", "--paper", "kahn2017", "--no-simulate", "--quiet", "--out", str(tmp_path / "report"))
     assert result.returncode == 0, result.stderr
-    assert "4 questions answered" in result.stdout and (tmp_path / "report" / "report.md").exists()
+    assert "5 questions answered" in result.stdout and (tmp_path / "report" / "report.md").exists()
 
 
 def test_simulate_smoke_in_a_subprocess(tmp_path):

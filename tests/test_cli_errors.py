@@ -85,4 +85,4 @@ def test_repeated_paper_is_audited_once(capsys, tmp_path):
     assert main(["audit", "--paper", "kahn2017", "--paper", "kahn2017", "--no-simulate", "--quiet",
                  "--out", str(tmp_path / "report")]) == 0
     out = capsys.readouterr().out
-    assert "4 questions answered" in out
+    assert "5 questions answered" in out

@@ -8,7 +8,7 @@ import matplotlib
 import pytest
 from markdown_it import MarkdownIt
 
-from nnfield.audit import run_audit
+from nnfield.audit import evidence_conclusion, run_audit
 from nnfield.report import (CELL_LIMIT, SIGNIFICANCE_LEVEL, STATUS_MEANING, VERDICT_MEANING, compile_pdf,
                             latex_report, markdown_report, pdflatex_available)
 from nnfield.symbolic.claims import STATUSES
@@ -60,6 +60,7 @@ def simulated_document(tmp_path_factory):
     question = {"paper": "toy", "label": "a | question", "quote": "is eta_c > 0?",
                 "steps": [{"title": "power counting, [eta]", "latex": r"\frac{D}{2} - 1"}],
                 "answer": "only if D > 2 (100%)", "checks": ["a check", "never run"]}
+    question["evidence"] = evidence_conclusion(question["checks"], [{"name": "a check", **evidence}])
     validation = {"paper": "toy", "name": "a check", **evidence, "p_value": None, "statistic": "KS | distance"}
     document = {"claims": [claim, long_claim], "validations": [validation], "questions": [question],
                 "meta": {"nnfield": "0", "sympy": "1", "numpy": "2", "python": "3", "seed": 7, "simulated": True,

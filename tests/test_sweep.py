@@ -103,9 +103,7 @@ def test_other_settings_in_the_same_folder_are_refused(serial, capsys):
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, arguments, fragment):
     folder = tmp_path / "out"
-    with pytest.raises(SystemExit) as exit_:
-        main(["sweep", *OPTIONS, "--out", str(folder), *arguments])
-    assert exit_.value.code == 2
+    assert main(["sweep", *OPTIONS, "--out", str(folder), *arguments]) == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and fragment in error[0], error
     assert not folder.exists()

@@ -21,6 +21,7 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
+from nnfield.symbolic.conditions import reality_conditions, simplify_under
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
 from nnfield.symbolic.lattice import ring_residual, same_ring_energy
@@ -153,11 +154,22 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
 
 
 def _simplified(expression: sp.Expr) -> sp.Expr:
-    """The difference of two forms, simplified with the identities valid for the symbols' assumptions."""
+    """The difference of two forms, simplified where both are real.
+
+    Identities valid for the symbols' assumptions are used; radicals are combined only under the
+    conditions that make them real (:func:`~nnfield.symbolic.conditions.reality_conditions`), the
+    domain on which a paper writes them. The result is for display and for the symbolic verdict only
+    when it is zero; a nonzero difference is decided at sample points.
+    """
     expanded = sp.expand(expression)
     if expanded == 0 or (not expanded.has(sp.Piecewise) and sp.cancel(expanded) == 0):  # an identity of fractions
         return sp.Integer(0)
-    return sp.simplify(expanded)
+    simplified = sp.simplify(expanded)
+    if simplified != 0 and simplified.has(sp.Pow) and any(p.exp.is_integer is False for p in simplified.atoms(sp.Pow)):
+        condition = sp.And(*reality_conditions(simplified))
+        if condition not in (sp.true, sp.false):
+            simplified = simplify_under(simplified, condition)
+    return simplified
 
 
 def _compare_relations(printed, derived) -> Comparison:
