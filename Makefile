@@ -28,6 +28,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/samplers.py
 	$(BIN)/python benchmarks/derivations.py
+	$(BIN)/python benchmarks/snapshot_derivations.py --check benchmarks/derivations_snapshot.json
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
