@@ -6,7 +6,9 @@ derive everything again and compare with the record: every claim's status must b
 derived form (and every step's result) equal by :func:`nnfield.symbolic.claims.compare`, not as a
 string, so that a change of the engine that reorders or rewrites an expression without changing it
 passes, and one that changes a result fails. Prints one JSON object (the time of each derivation and
-the differences found); exits with status 1 when a difference is found.
+the differences found); exits with status 1 when a difference is found. ``make bench`` runs the check. A
+change meant to alter results (a corrected comparison, a new claim) records a new snapshot with ``--write``
+in the same commit, so that the diff of the JSON shows what changed.
 """
 
 from __future__ import annotations
