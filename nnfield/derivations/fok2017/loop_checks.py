@@ -63,7 +63,7 @@ def _exact_mean_squares(dimension, mass_squared, quartic):
 
 
 def one_site_against_quadrature(rng, figures: Path, progress: bool) -> Evidence:
-    """One loop and two loops of <|w|^2> and of the sigma and pi curvatures against exact quadrature."""
+    """One loop and two loops of ``<|w|^2>`` and of the sigma and pi curvatures against exact quadrature."""
     mass_squared, quartic = mass_of_eta(**PARAMETERS), PARAMETERS["lam"]
     loops = one_site_loops(DIMENSION)
     exact_square = _exact_mean_squares(DIMENSION, mass_squared, quartic)

@@ -4,7 +4,7 @@ Between Random Neural Networks and Statistical Field Theory* (2017).
 Encoded: the exact correspondence (Sec. 3, App. 8.1), :func:`correspondence`; the linear
 stochastic network on a ring (Sec. 5, App. 8.2-8.3), :func:`linear_ring`; the rectified linear
 network on a ring (Sec. 6, App. 8.4), :func:`relu_ring`; the field theory of a pair of inputs
-(Sec. 3 with |M| = 2), :func:`pair_of_inputs`; the mean-field trajectories of tanh networks (Fig. 1)
+(Sec. 3 with ``|M| = 2``), :func:`pair_of_inputs`; the mean-field trajectories of tanh networks (Fig. 1)
 and the order-to-chaos phase diagrams of two inputs (tanh, ReLU), as audit checks.
 """
 

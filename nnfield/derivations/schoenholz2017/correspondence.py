@@ -26,7 +26,7 @@ FAN_IN, INPUTS = 2, 2
 
 __all__ = ["correspondence", "P"]
 
-#: |phi(z^l)|^2, the squared norm of the activations of layer l.
+#: ``|phi(z^l)|^2``, the squared norm of the activations of layer l.
 P = sp.IndexedBase("P", positive=True)
 
 QUOTES = {

@@ -1,4 +1,4 @@
-"""The field theory of a pair of inputs (schoenholz2017, Sec. 3 and App. 8.1 with |M| = 2).
+"""The field theory of a pair of inputs (schoenholz2017, Sec. 3 and App. 8.1 with ``|M| = 2``).
 
 Given layer ``l - 1``, each unit's pre-activations for two inputs are jointly Gaussian with the
 layer kernel :math:`\\Sigma^l = \\sigma_w^2\\Phi^{l-1} + \\sigma_b^2 \\mathbf{1}\\mathbf{1}^T`,
@@ -24,7 +24,7 @@ for any activation; it is exact in the large-N limit and drops the :math:`O(1)` 
 
 The derivation:
 
-1. the kernel of one unit for two inputs (eq 33 with |M| = 2);
+1. the kernel of one unit for two inputs (eq 33 with ``|M| = 2``);
 2. the linear network: the Wishart energy of the overlaps, its uniform saddles (a line: the ring
    leaves the correlation c undetermined), the quadratic fluctuations on that line and the massless
    mode of the difference of the inputs;
