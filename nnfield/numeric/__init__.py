@@ -12,7 +12,8 @@
 - :mod:`~nnfield.numeric.transfer`: the chain of O(D) weights solved by its transfer operator;
 - :mod:`~nnfield.numeric.chain_monte_carlo`: the same chain by checkerboard Metropolis;
 - :mod:`~nnfield.numeric.relu_networks`: bias-free networks, exact gradients and Hessians, gradient descent;
-- :mod:`~nnfield.numeric.dyson`: the vector Dyson equation and random block matrices.
+- :mod:`~nnfield.numeric.dyson`: the vector Dyson equation and random block matrices;
+- :mod:`~nnfield.numeric.one_loop`: one-loop corrections of a lattice model at numeric parameters.
 """
 
 from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix
