@@ -428,18 +428,22 @@ def _ordered(coefficients):
     return [(legs, c.value) for c in coefficients for legs in set(itertools.permutations(c.legs))]
 
 
-def one_loop(vertices: InteractionVertices, *, inside_at: dict, exact_bubble: bool = True) -> OneLoop:
+def one_loop(vertices: InteractionVertices, *, inside_at: dict | None = None, exact_bubble: bool = True,
+             closed_form: bool = True) -> OneLoop:
     """The one-loop tadpole and self-energy of a lattice model, in closed form where possible.
 
     Parameters
     ----------
     vertices : InteractionVertices
         From :func:`interaction_vertices`.
-    inside_at : dict
-        Numeric values of every parameter at a point of the domain, to decide which poles lie inside the unit circle (see :func:`brillouin_average`).
+    inside_at : dict, optional
+        Needed for closed forms: numeric values of every parameter at a point of the domain, to decide which poles lie inside the unit circle (see :func:`brillouin_average`).
     exact_bubble : bool
         Whether to try the bubble by residues (its poles move with q); otherwise it is left to
         the numeric evaluation.
+    closed_form : bool
+        ``False`` skips the residues altogether (for kernels whose poles SymPy can only find at
+        great cost): every lattice sum is then left to :func:`nnfield.numeric.one_loop.compile_one_loop`.
 
     Returns
     -------
@@ -476,6 +480,8 @@ def one_loop(vertices: InteractionVertices, *, inside_at: dict, exact_bubble: bo
     q, size = kernel.q, kernel.matrix.shape[0]
     p = sp.Dummy("p", real=True)
     covariance_p = kernel.mode_covariance().subs(q, p)
+    if not closed_form or inside_at is None:
+        return OneLoop(vertices, q, (), None, None, None, "lattice sums numeric (no closed forms asked for)")
     cubic, quartic = _ordered(vertices.cubic), _ordered(vertices.quartic)
     offsets = sorted({d1 - d2 for legs, _ in cubic + quartic for (_, d1) in legs for (_, d2) in legs})
     propagators = []
