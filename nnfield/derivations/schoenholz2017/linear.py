@@ -221,7 +221,7 @@ class LinearRingPrediction:
 
 
 def equal_layer_variance(kernel) -> sp.Expr:
-    """:math:`\int_{-\pi}^{\pi}\frac{dq}{2\pi} C(q)`: the Gaussian variance of the norm in one layer."""
+    r""":math:`\int_{-\pi}^{\pi}\frac{dq}{2\pi} C(q)`: the Gaussian variance of the norm in one layer."""
     p = sp.Dummy("p", real=True)
     sample = {sigma_w: sp.Rational(1, 2), sigma_b: sp.Rational(1, 10), N: 10}
     return sp.factor(brillouin_average(kernel.mode_covariance()[0, 0].subs(kernel.q, p), p, sample))

@@ -1,0 +1,133 @@
+"""Audit checks of the rings at order 1/N: errors of order 0 and order 1 against N, with the exact chain.
+
+The linear norm chain :math:`s_l = r_l^2 = (\\sigma_w^2 s_{l-1}/N + \\sigma_b^2)\\chi^2_N` has exact
+stationary moments :math:`E[s] = \\mu = N\\sigma_b^2/\\Delta_w` and, from
+:math:`E[s^2] = E[(\\sigma_w^2 s/N + \\sigma_b^2)^2] N(N+2)`,
+:math:`\\operatorname{Var} s = 2\\mu^2/(N(1 - \\sigma_w^4(1 + 2/N)))`. They serve as control variates:
+the mean norm is estimated by :math:`\\bar r - \\beta_1(\\bar s - \\mu) - \\beta_2(\\overline{s^2} - E s^2)`
+per chain (the betas fitted across chains), which removes most of the sampling noise, and the
+variance of the norm by :math:`\\mu - (E r)^2` (exact, since :math:`E r^2 = E s = \\mu`).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from nnfield.derivations.schoenholz2017.linear import linear_ring
+from nnfield.numeric.evidence import Check, Evidence
+from nnfield.numeric.plots import new_figure, save_figure
+from nnfield.numeric.samplers import linear_norm_chain
+from nnfield.numeric.statistics import power_law_fit
+
+__all__ = ["WIDTHS", "LINEAR_SETUP", "linear_errors", "one_loop_checks"]
+
+#: The widths at which the errors are measured.
+WIDTHS = (4, 8, 16, 32, 64)
+#: The linear ring's set-up: chains, layers, layers dropped as transient.
+LINEAR_SETUP = dict(sigma_w2=0.5, sigma_b2=1.0, M=12000, L=48, transient=12)
+#: A slope is consistent with its expected power when it lies within this many standard errors ...
+TOLERANCE_Z = 4.0
+#: ... plus this allowance for the next order of 1/N, which bends the log-log line over N = 4..64.
+CURVATURE = 0.1
+
+
+def linear_errors(rng, setup=LINEAR_SETUP, widths=WIDTHS) -> dict:
+    """Measured mean and variance of the norm at each width, with the order-0 and order-1 predictions.
+
+    Returns a dict of arrays over ``widths``: ``mean``, ``mean_error``, ``variance``, ``variance_error``,
+    and ``mean_0``, ``mean_1``, ``variance_0``, ``variance_1`` (the predictions).
+    """
+    derivation = linear_ring()
+    sigma_w2, sigma_b2 = setup["sigma_w2"], setup["sigma_b2"]
+    rows = []
+    for width in widths:
+        norms = linear_norm_chain(sigma_w2, sigma_b2, width, setup["L"], setup["M"], rng=rng)[:, setup["transient"]:]
+        mu = width * sigma_b2 / (1 - sigma_w2)
+        square_mean = mu**2 + 2 * mu**2 / (width * (1 - sigma_w2**2 * (1 + 2 / width)))
+        squares = norms**2
+        controls = np.stack([squares.mean(axis=1) - mu, (squares**2).mean(axis=1) - square_mean], axis=1)
+        means = norms.mean(axis=1)
+        centred = controls - controls.mean(axis=0)
+        beta = np.linalg.lstsq(centred, means - means.mean(), rcond=None)[0]
+        estimates = means - controls @ beta
+        mean = float(estimates.mean())
+        mean_error = float(estimates.std(ddof=1) / math.sqrt(estimates.size))
+        order0 = derivation.predict(sigma_w2=sigma_w2, sigma_b2=sigma_b2, N=width)
+        order1 = derivation.predict(sigma_w2=sigma_w2, sigma_b2=sigma_b2, N=width, order=1)
+        rows.append((mean, mean_error, mu - mean**2, 2 * mean * mean_error,
+                     order0.mean_r, order1.mean_r, order0.variance_r, order1.variance_r))
+    names = ("mean", "mean_error", "variance", "variance_error", "mean_0", "mean_1", "variance_0", "variance_1")
+    return {name: np.array(column) for name, column in zip(names, zip(*rows))}
+
+
+def _relative_errors(measured: dict):
+    """``{(quantity, order): (relative error, its standard error)}`` over the widths."""
+    errors = {}
+    for quantity in ("mean", "variance"):
+        value, error = measured[quantity], measured[f"{quantity}_error"]
+        for order in (0, 1):
+            errors[quantity, order] = (np.abs(value - measured[f"{quantity}_{order}"]) / value, error / value)
+    return errors
+
+
+def plot_error_slopes(path, widths, errors, fits, setup):
+    """Relative errors of order 0 and order 1 against N on log-log axes, with the fitted lines."""
+    figure, axes = new_figure(6.4, 4.6)
+    styles = {("mean", 0): ("tab:red", "o"), ("mean", 1): ("tab:red", "s"),
+              ("variance", 0): ("tab:blue", "o"), ("variance", 1): ("tab:blue", "s")}
+    widths = np.asarray(widths, dtype=float)
+    for key, (value, error) in errors.items():
+        colour, marker = styles[key]
+        fit = fits[key]
+        label = f"{key[0]} of r, order {key[1]}: slope {fit.slope:.2f} ± {fit.slope_error:.2f}"
+        axes.errorbar(widths, value, error, fmt=marker, color=colour, mfc="none" if key[1] else colour, label=label)
+        axes.plot(widths, fit.amplitude * widths**fit.slope, color=colour, lw=0.8, ls="-" if key[1] == 0 else "--")
+    axes.set_xscale("log", base=2)
+    axes.set_yscale("log")
+    axes.set_xlabel("width $N$")
+    axes.set_ylabel("|measured - predicted| / measured")
+    axes.set_title(f"Linear ring, $\\sigma_w^2$={setup['sigma_w2']}: Gaussian (filled) and one loop (open)")
+    axes.legend(fontsize=7)
+    return save_figure(figure, path)
+
+
+def linear_one_loop_slopes(rng, figures: Path, progress: bool) -> Evidence:
+    """The errors of r* (order 0) fall like 1/N and those of r* + m (order 1) like 1/N^2."""
+    measured = linear_errors(rng)
+    errors = _relative_errors(measured)
+    fits = {}
+    for key, (value, error) in errors.items():
+        resolved = value > 2 * error  # an error below the noise floor has no measurable size
+        fits[key] = power_law_fit(np.array(WIDTHS)[resolved], value[resolved], error[resolved])
+    plot_error_slopes(figures / "one_loop_error_slopes.png", WIDTHS, errors, fits, LINEAR_SETUP)
+    decided = (("mean", 0), ("mean", 1), ("variance", 0))  # the variance at order 1 is below the noise for N > 8
+    excess = {key: (abs(fits[key].slope + 1.0 + key[1]) - CURVATURE) / fits[key].slope_error for key in decided}
+    worst = max(excess.values())
+    agrees = worst < TOLERANCE_Z
+    summary = "; ".join(f"{q} order {o}: slope {fits[q, o].slope:.3f} ± {fits[q, o].slope_error:.3f} over "
+                        f"{fits[q, o].points} widths" for q, o in fits)
+    return Evidence(
+        claims=("Sec. 5 (footnote 1)", "Sec. 4 (controlled expansion)"),
+        verdict="agrees" if agrees else "disagrees",
+        statistic=f"largest (|slope - expected| - {CURVATURE}) / standard error (expected -1 at order 0, -2 at "
+                  "order 1; mean at both orders, variance at order 0)",
+        value=worst,
+        p_value=None,
+        sample_sizes={"chains per width": LINEAR_SETUP["M"], "layers analysed": LINEAR_SETUP["L"] -
+                      LINEAR_SETUP["transient"], "widths": len(WIDTHS)},
+        figure="one_loop_error_slopes.png",
+        detail=f"{summary}. Widths whose error is below twice its standard error are left out of a fit; the "
+               "variance at order 1 is resolved only at the smallest widths, so it is shown but does not decide. The "
+               "relative gap between the mean norm and the mode r* falls like 1/N, so mean and mode meet as N "
+               "grows (footnote 1), and the one-loop prediction removes it up to O(1/N^2): the expansion is "
+               "controlled.",
+    )
+
+
+def one_loop_checks() -> tuple[Check, ...]:
+    """The order-1/N checks the audit runs."""
+    return (Check("linear ring at order 1/N: error slopes against N",
+                  ("Sec. 5 (footnote 1)", "Sec. 4 (controlled expansion)"), linear_one_loop_slopes),)
