@@ -27,6 +27,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/samplers.py
+	$(BIN)/python benchmarks/loops.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
