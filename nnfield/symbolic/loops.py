@@ -199,7 +199,9 @@ class InteractionVertices:
     quadratic : tuple of Coefficient
         :math:`\\delta K`: the corrected energy's Hessian minus the Gaussian one.
     cubic, quartic : tuple of Coefficient
-        :math:`D^{(3)}` and :math:`D^{(4)}` on sorted legs.
+        :math:`D^{(3)}` and :math:`D^{(4)}` on sorted legs, from the leading energy (the correction's own
+        cubic and quartic terms carry at most :math:`N^{-3/2}` and :math:`N^{-2}` in fields of unit size
+        when it is of relative order 1/N, beyond one loop).
     dropped : tuple of str
         Terms whose power of N is below what one loop keeps, with their powers.
     """
@@ -350,6 +352,7 @@ def interaction_vertices(model, saddle, large: sp.Symbol, *, corrected=None) -> 
     energy = model.energy if corrected is None else sp.sympify(corrected)
     corrected_model = lattice_model(energy, model.fields, model.site)
     legs = sorted(set(_legs(model)) | set(_legs(corrected_model)))
+    correction = sp.expand(energy - model.energy)
     at_saddle = {**model.uniform_substitution(), **corrected_model.uniform_substitution()}
     values = saddle.substitution()
 
@@ -364,9 +367,9 @@ def interaction_vertices(model, saddle, large: sp.Symbol, *, corrected=None) -> 
     for order in (1, 2, 3, 4):
         for multiset in _multisets(legs, order):
             variables = [symbol(leg) for leg in multiset]
-            value = evaluate(sp.diff(energy, *variables))
-            if order in (1, 2):
-                value = sp.together(value - evaluate(sp.diff(model.energy, *variables)))
+            # Orders 1-2: the correction alone (the leading energy is stationary with Hessian K there);
+            # orders 3-4: the leading energy (a correction there carries N^-3/2 or less, beyond one loop).
+            value = evaluate(sp.diff(correction if order in (1, 2) else model.energy, *variables))
             if _vanishes(value):
                 continue
             power, lead = leading_power(value, large)
@@ -494,10 +497,10 @@ def one_loop(vertices: InteractionVertices, *, inside_at: dict | None = None, ex
                                  "of the loop expansion in 1/N: the expansion about this saddle is not controlled")
     kernel = vertices.kernel
     q, size = kernel.q, kernel.matrix.shape[0]
-    p = sp.Dummy("p", real=True)
-    covariance_p = kernel.mode_covariance().subs(q, p)
     if not closed_form or inside_at is None:
         return OneLoop(vertices, q, (), None, None, None, "lattice sums numeric (no closed forms asked for)")
+    p = sp.Dummy("p", real=True)
+    covariance_p = kernel.mode_covariance().subs(q, p)
     cubic, quartic = _ordered(vertices.cubic), _ordered(vertices.quartic)
     offsets = sorted({d1 - d2 for legs, _ in cubic + quartic for (_, d1) in legs for (_, d2) in legs})
     propagators = []

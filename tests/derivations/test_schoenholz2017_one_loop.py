@@ -12,8 +12,8 @@ whose average over q is sigma_b^2 / (2 Delta (1 - sigma_w^4)).
 import numpy as np
 import pytest
 
-from nnfield.derivations.schoenholz2017 import large_n_corrections, linear_ring
-from nnfield.derivations.schoenholz2017.one_loop_checks import linear_errors
+from nnfield.derivations.schoenholz2017 import large_n_corrections, linear_ring, relu_ring
+from nnfield.derivations.schoenholz2017.one_loop_checks import linear_errors, relu_errors
 from nnfield.numeric.samplers import linear_norm_chain
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
 from nnfield.numeric.statistics import compare_with_prediction
@@ -74,3 +74,30 @@ def test_mode_covariance_against_the_exact_chain(ring):
         expected = windowed_prediction(prediction.mode_covariance, window)
         verdicts[order] = compare_with_prediction(estimate, expected, band=32).verdict
     assert verdicts == {0: "disagrees", 1: "agrees"}
+
+
+@pytest.fixture(scope="module")
+def relu():
+    return relu_ring()
+
+
+@pytest.mark.parametrize("width", [16, 64])
+def test_relu_counting_field_is_exact(relu, width):
+    """k ~ Binomial(N, 1/2) exactly: mean N/2 at every order, Var k = N/4, met by one loop up to O(1/N^2)."""
+    order1 = relu.predict(sigma_w2=1.2, sigma_b2=0.5, N=width, order=1)
+    assert order1.mean[2] == pytest.approx(width / 2, rel=1e-12)
+    assert abs(order1.covariance[2, 2] / (width / 4) - 1) < 1 / width**2
+    assert order1.mode_covariance(np.array([0.3])).shape == (1, 3, 3)
+    order0 = relu.predict(sigma_w2=1.2, sigma_b2=0.5, N=width)
+    np.testing.assert_allclose(order0.mean, [order0.r_plus_star, order0.r_minus_star, order0.k_star])
+    assert np.all(np.abs(order1.mean[:2] / order0.mean[:2] - 1) < 5 / width)
+
+
+@pytest.mark.slow
+def test_relu_means_against_the_exact_chain():
+    """At N = 16 the saddle misses the mean norms by many standard errors, the one-loop means do not."""
+    setup = dict(sigma_w2=1.0, sigma_b2=1.0, M=4000, L=48, transient=12)
+    measured = relu_errors(np.random.default_rng(12), setup, widths=(16,))
+    value, error = measured["mean"][0], measured["mean_error"][0]
+    assert np.all(np.abs(value - measured["mean_0"][0]) > 20 * error)
+    assert np.all(np.abs(value - measured["mean_1"][0]) < 4 * error + 0.2 / 16**2 * value)
