@@ -48,11 +48,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Callable
+import random
+from dataclasses import dataclass
 
-import numpy as np
 import sympy as sp
 
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, quadratic_fluctuations
@@ -278,7 +276,7 @@ def _vanishes(value: sp.Expr) -> bool:
     value = sp.cancel(value)
     if value == 0:
         return True
-    generator = __import__("random").Random(len(str(value)))
+    generator = random.Random(len(str(value)))
     for _ in range(2):
         point = {symbol: sp.Rational(generator.randint(11, 97), 113) for symbol in value.free_symbols}
         number = complex(sp.N(value.subs(point), 30))

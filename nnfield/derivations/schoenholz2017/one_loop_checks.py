@@ -1,4 +1,5 @@
-"""Audit checks of the rings at order 1/N: errors of order 0 and order 1 against N, with the exact chain.
+"""Audit checks of the rings at order 1/N (errors of order 0 and order 1 against N, with the exact chains),
+and the appendix's Figs. 7-9 of the linear network's modes.
 
 The linear norm chain :math:`s_l = r_l^2 = (\\sigma_w^2 s_{l-1}/N + \\sigma_b^2)\\chi^2_N` has exact
 stationary moments :math:`E[s] = \\mu = N\\sigma_b^2/\\Delta_w` and, from
