@@ -22,6 +22,7 @@
 - :mod:`~nnfield.numeric.dyson`: the vector Dyson equation and random block matrices;
 - :mod:`~nnfield.numeric.finite_width`: the kernel and fourth cumulant of deep networks to first order
   in 1/width, and the exact law of piecewise-linear networks.
+- :mod:`~nnfield.numeric.one_loop`: one-loop corrections of a lattice model at numeric parameters.
 """
 
 from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix

@@ -15,6 +15,8 @@ Every transform is a pure function that returns a frozen result:
 :func:`continuum_limit`               the effective field theory and its correlation lengths
 :func:`eft_symmetries`                sign flips and reflection of the EFT
 :func:`laplace_approximation`         saddle-point integrals with the first ``1/A`` correction
+:func:`interaction_vertices`          cubic and quartic vertices about a saddle, counted in powers of N
+:func:`one_loop`                      one-loop tadpole and self-energy (lattice sums by residues)
 :func:`gaussian_integral`             Gaussian integrals by completing the square
 :func:`compare`                       a printed formula against a derived one (or a statement's conditions)
 :func:`condition_from_cases`          where a statement holds, decided model by model, as a Boolean of switches
@@ -60,6 +62,7 @@ from nnfield.symbolic.maxent import (
 )
 from nnfield.symbolic.networks import FeedforwardNetwork, ForwardPass, feedforward_network, margin_loss, weight_matrix
 from nnfield.symbolic.paths import PathExpansion, gated_transfer, path_expansion, reflection_residual
+from nnfield.symbolic.loops import InteractionVertices, OneLoop, brillouin_average, interaction_vertices, one_loop
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
 from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction, orthant_reduction
@@ -78,6 +81,8 @@ __all__ = [
     "FourierKernel",
     "KernelDeterminant",
     "GaussianIntegral",
+    "InteractionVertices",
+    "OneLoop",
     "LaplaceExpansion",
     "LatticeModel",
     "LayerHessian",
@@ -89,6 +94,7 @@ __all__ = [
     "Symmetries",
     "UniformSaddle",
     "bernoulli_factorization",
+    "brillouin_average",
     "change_of_variables",
     "compare",
     "condition_from_cases",
@@ -101,6 +107,7 @@ __all__ = [
     "kernel_determinant",
     "gaussian_integral",
     "hyperspherical_reduction",
+    "interaction_vertices",
     "is_positive_under",
     "laplace_approximation",
     "layer_hessian",
@@ -109,6 +116,7 @@ __all__ = [
     "margin_loss",
     "maximum_entropy",
     "odd_moments",
+    "one_loop",
     "orthant_reduction",
     "path_expansion",
     "stirling",

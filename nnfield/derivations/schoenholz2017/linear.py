@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import sympy as sp
@@ -39,10 +40,11 @@ from nnfield.derivations.schoenholz2017.symbols import (
     sigma_w,
     x,
 )
-from nnfield.numeric.compile import CompiledExpression, compile_expression
+from nnfield.numeric.compile import compile_expression
 from nnfield.numeric.parameters import positive_integer, positive_real
 from nnfield.symbolic import (
     Claim,
+    brillouin_average,
     Derivation,
     Step,
     compare,
@@ -81,6 +83,16 @@ def layer_energy() -> sp.Expr:
     quadratic = sp.expand(one).coeff(zeta, 2)
     constant = sp.expand(one - quadratic * zeta**2)  # log(sqrt(2 pi v)), written as log(2 pi v)/2
     return quadratic * s[l] + N * sp.log(sp.simplify(sp.exp(2 * constant))) / 2
+
+
+@functools.lru_cache(maxsize=1)
+def norm_model():
+    """``(reduction, model, saddle)``: the hyperspherical reduction (exact Jacobian), the leading-order
+    model of the norms (``N - 1 -> N``, eq 12) and its uniform saddle (eq 13)."""
+    reduction = hyperspherical_reduction(layer_energy(), s, r, l, N)
+    leading = reduction.model.energy - reduction.jacobian - N * sp.log(r[l])
+    model = lattice_model(leading, [r], l)
+    return reduction, model, uniform_saddle(model)
 
 
 def paper_mode_energy(kernel_entry: sp.Expr) -> sp.Expr:
@@ -169,8 +181,15 @@ class LinearRingPrediction:
         Weight and bias variances (``sigma_w2 < 1``).
     N : int
         Layer width.
+    order : int
+        0: the Gaussian (paper's) theory; 1: with the one-loop corrections of relative order 1/N.
     r_star : float
-        The saddle norm :math:`r^* = \\sqrt{N\\sigma_b^2/(1-\\sigma_w^2)}` (eq 13).
+        The saddle norm :math:`r^* = \\sqrt{N\\sigma_b^2/(1-\\sigma_w^2)}` (eq 13), the mode at order 0.
+    mean_r : float
+        The mean norm: :math:`r^*` at order 0; :math:`r^* + m` at order 1, with the tadpole :math:`m`
+        (the exact Jacobian :math:`-(N-1)\\log r` and the cubic vertex on the loop).
+    variance_r : float
+        The equal-layer variance of r, :math:`\\int\\frac{dq}{2\\pi} C(q)`.
     correlation_length : float
         The EFT's :math:`\\xi = \\sigma_w/\\Delta_w` (eq 17).
     lattice_decay_length : float
@@ -182,19 +201,39 @@ class LinearRingPrediction:
     sigma_w2: float
     sigma_b2: float
     N: int
+    order: int
     r_star: float
+    mean_r: float
+    variance_r: float
     correlation_length: float
     lattice_decay_length: float
-    _covariance: CompiledExpression = field(repr=False, compare=False)
+    _covariance: Callable = field(repr=False, compare=False)
 
     def mode_covariance(self, q):
         """:math:`C(q) = E|\\hat\\epsilon(q)|^2/L` of the norm fluctuations (``numpy.fft`` convention).
 
-        ``q`` may be a number or an array; the result has its shape.
+        Order 0: :math:`K(q)^{-1}`; order 1: :math:`(K(q) - \\Sigma(q))^{-1}`. ``q`` may be a number
+        or an array; the result has its shape.
         """
         q = np.asarray(q, dtype=float)
-        values = self._covariance(math.sqrt(self.sigma_w2), math.sqrt(self.sigma_b2), self.N, q)
+        values = self._covariance(q)
         return np.broadcast_to(np.asarray(values, dtype=float), q.shape).copy()
+
+
+def equal_layer_variance(kernel) -> sp.Expr:
+    r""":math:`\int_{-\pi}^{\pi}\frac{dq}{2\pi} C(q)`: the Gaussian variance of the norm in one layer."""
+    p = sp.Dummy("p", real=True)
+    sample = {sigma_w: sp.Rational(1, 2), sigma_b: sp.Rational(1, 10), N: 10}
+    return sp.factor(brillouin_average(kernel.mode_covariance()[0, 0].subs(kernel.q, p), p, sample))
+
+
+def checked_order(order) -> int:
+    """The order of the 1/N expansion asked for: 0 (Gaussian, the paper's) or 1 (one loop)."""
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
+        raise TypeError(f"order must be the integer 0 (Gaussian) or 1 (one loop); got {order!r}")
+    if order not in (0, 1):
+        raise ValueError(f"order must be 0 (Gaussian, the paper's result) or 1 (one loop, O(1/N)); got {order}")
+    return int(order)
 
 
 def checked_parameters(sigma_w2, sigma_b2, N, existence, region: str) -> tuple[float, float, int]:  # noqa: N803
@@ -213,28 +252,47 @@ def checked_parameters(sigma_w2, sigma_b2, N, existence, region: str) -> tuple[f
     return sigma_w2, sigma_b2, width
 
 
-def _predictor(saddle, kernel, eft):
-    """Compile the derived results once; return ``predict(sigma_w2=..., sigma_b2=..., N=...)``."""
+def _predictor(saddle, kernel, eft, variance):
+    """Compile the derived results once; return ``predict(sigma_w2=..., sigma_b2=..., N=..., order=0)``."""
     existence = saddle.existence_condition()
     r_star = compile_expression(saddle.values[0], (sigma_w, sigma_b, N))
     covariance = compile_expression(kernel.mode_covariance()[0, 0], (sigma_w, sigma_b, N, q))
+    gaussian_variance = compile_expression(variance, (sigma_w, sigma_b, N))
     xi = compile_expression(eft.correlation_lengths[0], (sigma_w,))
     decay = compile_expression(kernel.lattice_decay_lengths()[0], (sigma_w,))
 
-    def predict(*, sigma_w2, sigma_b2, N) -> LinearRingPrediction:  # noqa: N803 (the paper's N)
+    def predict(*, sigma_w2, sigma_b2, N, order=0) -> LinearRingPrediction:  # noqa: N803 (the paper's N)
         sigma_w2, sigma_b2, width = checked_parameters(
             sigma_w2, sigma_b2, N, existence,
             "0 < sigma_w2 < 1 (Result 3; sigma_w2 = 1 is the critical point where the correlation length diverges)",
         )
+        order = checked_order(order)
         w, b = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
+        star = float(r_star(w, b, width))
+        if order == 0:
+            mean, var = star, float(gaussian_variance(w, b, width))
+
+            def mode(q):
+                return covariance(w, b, width, q)
+        else:
+            from nnfield.derivations.schoenholz2017.one_loop import linear_evaluator
+
+            point = linear_evaluator()(w, b, width)
+            mean, var = star + float(point.mean_shift[0]), float(point.covariance[0, 0])
+
+            def mode(q):
+                return point.mode_covariance(q)[..., 0, 0].real
         return LinearRingPrediction(
             sigma_w2=sigma_w2,
             sigma_b2=sigma_b2,
             N=width,
-            r_star=float(r_star(w, b, width)),
+            order=order,
+            r_star=star,
+            mean_r=mean,
+            variance_r=var,
             correlation_length=float(xi(w)),
             lattice_decay_length=float(decay(w)),
-            _covariance=covariance,
+            _covariance=mode,
         )
 
     return predict
@@ -277,10 +335,10 @@ def linear_ring() -> Derivation:
     ))
 
     # Eq 12 / Result 2 (eqs 41-45): hyperspherical coordinates.
-    reduction = hyperspherical_reduction(network, s, r, l, N)
+    reduction, model, saddle = norm_model()
     steps.append(Step("Hyperspherical reduction: Jacobian r^(N-1) per layer", reduction.model.energy, "44",
                       note=f"angular factor per layer: {sp.sstr(reduction.angular_factor)}"))
-    leading = reduction.model.energy - reduction.jacobian - N * sp.log(r[l])
+    leading = model.energy
     steps.append(Step("Leading order in N: (N-1) log r replaced by N log r, as the paper does", leading, "45"))
     claims.append(_claim(
         "12", "12", "energy of the norms (hyperspherical reduction)", printed["12"], leading,
@@ -288,10 +346,8 @@ def linear_ring() -> Derivation:
         note="Compared at the paper's stated approximation N-1 -> N (below eq 45); the exact energy "
              "has -(N-1) log r, which moves r* by a relative O(1/N).",
     ))
-    model = lattice_model(leading, [r], l)
 
     # Eq 13 / Result 3: the uniform saddle and where it exists.
-    saddle = uniform_saddle(model)
     steps.append(Step("Uniform saddle r*", saddle.values[0], "13"))
     claims.append(_claim("13", "13", "uniform saddle r*", printed["13"], saddle.values[0], also=("46",)))
     claims.append(_claim(
@@ -312,6 +368,8 @@ def linear_ring() -> Derivation:
     kernel = fourier_kernel(fluctuations, q)
     steps.append(Step("Fourier kernel K(q) = sum_delta K_delta exp(-i q delta)", kernel.matrix[0, 0], "15"))
     steps.append(Step("Mode covariance C(q) = 1/K(q) (numpy.fft convention)", kernel.mode_covariance()[0, 0]))
+    variance = equal_layer_variance(kernel)
+    steps.append(Step("Equal-layer variance of r, int dq/2pi C(q) (residues inside the unit circle)", variance))
     claims.append(_claim(
         "15", "15", "Fourier form of the fluctuation energy (coefficient of |eps_q|^2)", printed["15"],
         paper_mode_energy(kernel.matrix[0, 0]), also=("57", "66"),
@@ -352,7 +410,7 @@ def linear_ring() -> Derivation:
         title="Linear stochastic network on a ring",
         steps=tuple(steps),
         claims=tuple(claims),
-        predictor=_predictor(saddle, kernel, eft),
+        predictor=_predictor(saddle, kernel, eft, variance),
         results=dict(reduction=reduction, model=model, saddle=saddle, fluctuations=fluctuations, kernel=kernel,
                      eft=eft),
     )

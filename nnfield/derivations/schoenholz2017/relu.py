@@ -22,11 +22,12 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import sympy as sp
 
-from nnfield.derivations.schoenholz2017.linear import checked_parameters, layer_energy
+from nnfield.derivations.schoenholz2017.linear import checked_order, checked_parameters, layer_energy
 from nnfield.derivations.schoenholz2017.symbols import (
     L,
     N,
@@ -45,7 +46,7 @@ from nnfield.derivations.schoenholz2017.symbols import (
     sigma_w,
     x,
 )
-from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix
+from nnfield.numeric.compile import compile_expression, compile_matrix
 from nnfield.symbolic import (
     Claim,
     Derivation,
@@ -154,6 +155,19 @@ QUOTES = {
 }
 
 
+@functools.lru_cache(maxsize=1)
+def orthant_model():
+    """``(reduction, continuum, saddle)``: the exact orthant sum (eq 19), its leading-order continuum
+    (Jacobian exponents k-1 -> k, Stirling's series at order 0, eq 79) and the uniform saddle (eq 20)."""
+    network = layer_energy().subs({s[l]: s_plus[l] + s_minus[l], s[l - 1]: s_plus[l - 1]})
+    reduction = orthant_reduction(network, [(s_plus, r_plus, k[l]), (s_minus, r_minus, N - k[l])], l,
+                                  sp.binomial(N, k[l]), [r_plus, r_minus, k])
+    leading = (reduction.model.energy - reduction.jacobian
+               - k[l] * sp.log(r_plus[l]) - (N - k[l]) * sp.log(r_minus[l]))
+    continuum = stirling(leading, order=0)
+    return reduction, continuum, uniform_saddle(lattice_model(continuum, [r_plus, r_minus, k], l))
+
+
 def _printed_stationary(plus, minus, count) -> dict:
     """Eqs 86-88, the printed gradient of the uniform energy (paper's k), in the uniform symbols."""
     variance = sigma_w**2 / N * plus**2 + sigma_b**2
@@ -179,39 +193,60 @@ class ReluRingPrediction:
     sigma_w2, sigma_b2 : float
         Weight and bias variances (``sigma_w2 < 2``).
     N : int
+    order : int
+        0: the Gaussian (paper's) theory; 1: with the one-loop corrections of relative order 1/N.
     r_plus_star, r_minus_star, k_star : float
         The saddle (eq 20); ``k_star`` counts positive units.
+    mean : numpy.ndarray
+        The means of (r_+, r_-, k): the saddle at order 0, the saddle plus the tadpole at order 1.
+    covariance : numpy.ndarray
+        The 3x3 equal-layer covariance of (r_+, r_-, k), :math:`\\int\\frac{dq}{2\\pi} C(q)`.
     """
 
     sigma_w2: float
     sigma_b2: float
     N: int
+    order: int
     r_plus_star: float
     r_minus_star: float
     k_star: float
-    _kernel: CompiledExpression = field(repr=False, compare=False)
+    mean: np.ndarray
+    covariance: np.ndarray
+    _covariance: Callable = field(repr=False, compare=False)
 
     def mode_covariance(self, q):
-        """:math:`C(q) = K(q)^{-1}`, shape ``q.shape + (3, 3)``, over (r_plus, r_minus, k) in original units.
+        """:math:`C(q)`, shape ``q.shape + (3, 3)``, over (r_plus, r_minus, k) in original units.
 
-        ``numpy.fft`` convention: ``C(q)[a, b] = E[x_hat_a(q) conj(x_hat_b(q))] / L``.
+        Order 0: :math:`K(q)^{-1}`; order 1: :math:`(K(q) - \\Sigma(q))^{-1}`. ``numpy.fft`` convention:
+        ``C(q)[a, b] = E[x_hat_a(q) conj(x_hat_b(q))] / L``.
         """
-        q = np.asarray(q, dtype=float)
-        kernel = self._kernel(math.sqrt(self.sigma_w2), math.sqrt(self.sigma_b2), self.N, q)
-        return np.linalg.inv(np.asarray(kernel, dtype=complex))
+        return self._covariance(np.asarray(q, dtype=float))
 
 
 def _predictor(saddle, kernel):
     existence = saddle.existence_condition()
     values = [compile_expression(value, (sigma_w, sigma_b, N)) for value in saddle.values]
     matrix = compile_matrix(kernel.matrix, (sigma_w, sigma_b, N, q))
+    grid = 2 * np.pi * np.arange(256) / 256
 
-    def predict(*, sigma_w2, sigma_b2, N) -> ReluRingPrediction:  # noqa: N803 (the paper's N)
+    def predict(*, sigma_w2, sigma_b2, N, order=0) -> ReluRingPrediction:  # noqa: N803 (the paper's N)
         sigma_w2, sigma_b2, width = checked_parameters(sigma_w2, sigma_b2, N, existence,
                                                        "0 < sigma_w2 < 2 for the rectified linear network (Result 9)")
+        order = checked_order(order)
         w, b = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
         plus, minus, count = (float(value(w, b, width)) for value in values)
-        return ReluRingPrediction(sigma_w2, sigma_b2, width, plus, minus, count, matrix)
+        saddle_point = np.array([plus, minus, count])
+        if order == 0:
+            def mode(q):
+                return np.linalg.inv(np.asarray(matrix(w, b, width, q), dtype=complex))
+
+            mean, covariance = saddle_point, mode(grid).mean(axis=0).real
+        else:
+            from nnfield.derivations.schoenholz2017.one_loop import relu_evaluator
+
+            point = relu_evaluator()(w, b, width)
+            mean, covariance, mode = saddle_point + point.mean_shift, point.covariance, point.mode_covariance
+        return ReluRingPrediction(sigma_w2, sigma_b2, width, order, plus, minus, count, mean, covariance, mode)
 
     return predict
 
@@ -246,8 +281,7 @@ def relu_ring() -> Derivation:
                          note="Printed log term at layer l, derived at l-1: equal sums on a ring."))
 
     # Eq 19 / Result 7: orthants with k positive units, each part in its own spherical coordinates.
-    reduction = orthant_reduction(network, [(s_plus, r_plus, k[l]), (s_minus, r_minus, N - k[l])], l,
-                                  sp.binomial(N, k[l]), [r_plus, r_minus, k])
+    reduction = orthant_model()[0]
     steps.append(Step("Sum over orthants: Jacobians, orthant areas Omega_d/2^d and binomial counts",
                       reduction.model.energy, "19"))
     claims.append(_claim(
@@ -259,9 +293,7 @@ def relu_ring() -> Derivation:
     ))
 
     # Eq 79 / Result 8: k continuous, Gamma functions by Stirling's series at leading order in N.
-    leading = (reduction.model.energy - reduction.jacobian
-               - k[l] * sp.log(r_plus[l]) - (N - k[l]) * sp.log(r_minus[l]))
-    continuum = stirling(leading, order=0)
+    reduction, continuum, saddle = orthant_model()
     steps.append(Step("Leading order in N: Jacobian exponents k-1 -> k, Stirling's series for the Gamma functions",
                       continuum, "79"))
     claims.append(_claim(
@@ -270,10 +302,8 @@ def relu_ring() -> Derivation:
         note="Stirling's series at leading order (x log x - x) from SymPy's asymptotic expansion of loggamma; "
              "constants and O(log N) terms dropped as the paper does.",
     ))
-    model = lattice_model(continuum, [r_plus, r_minus, k], l)
 
     # Eq 20 / Result 9: the uniform saddle.
-    saddle = uniform_saddle(model)
     steps.append(Step("Uniform saddle (r_+*, r_-*, k*), k counting positive units", sp.Matrix(saddle.values), "20"))
     claims.append(_claim("20", "20", "uniform saddle r_+*, r_-*, k*", printed["20"],
                          sp.Matrix([saddle.values[0], saddle.values[1], N - saddle.values[2]]), also=("84",),
