@@ -380,6 +380,6 @@ def relu_ring() -> Derivation:
         steps=tuple(steps),
         claims=tuple(claims),
         predictor=_predictor(saddle, kernel),
-        results=dict(reduction=reduction, model=model, saddle=saddle, fluctuations=fluctuations, kernel=kernel,
+        results=dict(reduction=reduction, model=saddle.model, saddle=saddle, fluctuations=fluctuations, kernel=kernel,
                      rescaled_fluctuations=tilde, rescaled_kernel=tilde_kernel, eft=eft),
     )
