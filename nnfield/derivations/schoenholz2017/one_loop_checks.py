@@ -109,6 +109,10 @@ def _relative_errors(measured: dict):
     return errors
 
 
+#: A slope is fitted only over at least this many widths whose error is resolved (above twice its standard error).
+MINIMUM_WIDTHS = 3
+
+
 def plot_error_slopes(path, widths, errors, fits, setup):
     """Relative errors of order 0 and order 1 against N on log-log axes, with the fitted lines."""
     figure, axes = new_figure(6.4, 4.6)
@@ -117,10 +121,12 @@ def plot_error_slopes(path, widths, errors, fits, setup):
     widths = np.asarray(widths, dtype=float)
     for key, (value, error) in errors.items():
         colour, marker = styles[key]
-        fit = fits[key]
-        label = f"{key[0]} of r, order {key[1]}: slope {fit.slope:.2f} ± {fit.slope_error:.2f}"
+        fit = fits.get(key)
+        label = (f"{key[0]} of r, order {key[1]}: slope {fit.slope:.2f} ± {fit.slope_error:.2f}" if fit is not None
+                 else f"{key[0]} of r, order {key[1]}: below the noise (no fit)")
         axes.errorbar(widths, value, error, fmt=marker, color=colour, mfc="none" if key[1] else colour, label=label)
-        axes.plot(widths, fit.amplitude * widths**fit.slope, color=colour, lw=0.8, ls="-" if key[1] == 0 else "--")
+        if fit is not None:
+            axes.plot(widths, fit.amplitude * widths**fit.slope, color=colour, lw=0.8, ls="-" if key[1] == 0 else "--")
     axes.set_xscale("log", base=2)
     axes.set_yscale("log")
     axes.set_xlabel("width $N$")
@@ -137,14 +143,18 @@ def linear_one_loop_slopes(rng, figures: Path, progress: bool) -> Evidence:
     fits = {}
     for key, (value, error) in errors.items():
         resolved = value > 2 * error  # an error below the noise floor has no measurable size
-        fits[key] = power_law_fit(np.array(WIDTHS)[resolved], value[resolved], error[resolved])
+        if np.count_nonzero(resolved) >= MINIMUM_WIDTHS:
+            fits[key] = power_law_fit(np.array(WIDTHS)[resolved], value[resolved], error[resolved])
     plot_error_slopes(figures / "one_loop_error_slopes.png", WIDTHS, errors, fits, LINEAR_SETUP)
     decided = (("mean", 0), ("mean", 1), ("variance", 0))  # the variance at order 1 is below the noise for N > 8
-    excess = {key: (abs(fits[key].slope + 1.0 + key[1]) - CURVATURE) / fits[key].slope_error for key in decided}
-    worst = max(excess.values())
+    excess = {key: (abs(fits[key].slope + 1.0 + key[1]) - CURVATURE) / fits[key].slope_error
+              for key in decided if key in fits}
+    worst = max(excess.values()) if len(excess) == len(decided) else float("inf")
     agrees = worst < TOLERANCE_Z
     summary = "; ".join(f"{q} order {o}: slope {fits[q, o].slope:.3f} ± {fits[q, o].slope_error:.3f} over "
-                        f"{fits[q, o].points} widths" for q, o in fits)
+                        f"{fits[q, o].points} widths" if (q, o) in fits else f"{q} order {o}: below the noise at all "
+                        f"but {np.count_nonzero(errors[q, o][0] > 2 * errors[q, o][1])} widths, not fitted"
+                        for q, o in errors)
     return Evidence(
         claims=("Sec. 5 (footnote 1)", "Sec. 4 (controlled expansion)"),
         verdict="agrees" if agrees else "disagrees",
@@ -156,10 +166,12 @@ def linear_one_loop_slopes(rng, figures: Path, progress: bool) -> Evidence:
                       LINEAR_SETUP["transient"], "widths": len(WIDTHS)},
         figure="one_loop_error_slopes.png",
         detail=f"{summary}. Widths whose error is below twice its standard error are left out of a fit; the "
-               "variance at order 1 is resolved only at the smallest widths, so it is shown but does not decide. The "
-               "relative gap between the mean norm and the mode r* falls like 1/N, so mean and mode meet as N "
-               "grows (footnote 1), and the one-loop prediction removes it up to O(1/N^2): the expansion is "
-               "controlled.",
+               "variance at order 1 is resolved only at the smallest widths, so it is shown but does not decide. "
+               + ("The relative gap between the mean norm and the mode r* falls like 1/N, so mean and mode meet as N "
+                  "grows (footnote 1), and the one-loop prediction removes it up to O(1/N^2): the expansion is "
+                  "controlled." if agrees else
+                  "The fitted slopes do not show the expected 1/N and 1/N^2: the large-N statements are not borne "
+                  "out by this measurement."),
     )
 
 
@@ -172,6 +184,9 @@ def relu_one_loop_slopes(rng, figures: Path, progress: bool) -> Evidence:
         for order in (0, 1):
             gap = np.abs(value - measured[f"mean_{order}"][:, index]) / value
             resolved = gap > 2 * error / value
+            if np.count_nonzero(resolved) < MINIMUM_WIDTHS:
+                excess[name, order] = float("inf")  # the trend cannot be measured: the check cannot agree
+                continue
             fit = power_law_fit(np.array(WIDTHS)[resolved], gap[resolved], (error / value)[resolved])
             fits[name, order] = fit
             excess[name, order] = (abs(fit.slope + 1.0 + order) - CURVATURE) / fit.slope_error
