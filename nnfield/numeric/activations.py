@@ -527,13 +527,13 @@ def _delta_weight(expression: sp.Expr, variable: sp.Symbol):
 
 
 def _integrate_from_zero(expression: sp.Expr, s: sp.Symbol) -> sp.Expr | None:
-    """:math:`\\int_0^s` of ``expression`` over :math:`s \\in (-1, 1)`; positive placeholders keep SymPy's answer unconditional."""
-    placeholders = {}
+    """:math:`\\int_0^s` of ``expression`` over :math:`s \\in (-1, 1)`; positive stand-ins keep SymPy's answer unconditional."""
+    stand_ins = {}
 
     def hide(part):
-        placeholder = sp.Dummy(positive=True)
-        placeholders[placeholder] = part
-        return placeholder
+        stand_in = sp.Dummy(positive=True)
+        stand_ins[stand_in] = part
+        return stand_in
 
     # Every factor free of s is positive here (variances, 1 + 2 alpha q): hide it behind a positive symbol.
     expanded = expression.replace(lambda part: isinstance(part, (sp.Add, sp.Pow)) and not part.has(s)
@@ -547,7 +547,7 @@ def _integrate_from_zero(expression: sp.Expr, s: sp.Symbol) -> sp.Expr | None:
         result = result.args[-1].expr if len(result.args) == 1 else _branch_inside(result, upper)
         if result is None:
             return None
-    return result.subs(upper, s).subs(placeholders)
+    return result.subs(upper, s).subs(stand_ins)
 
 
 def _branch_inside(piecewise: sp.Piecewise, upper: sp.Symbol):

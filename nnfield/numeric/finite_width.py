@@ -267,10 +267,10 @@ def _derivative_averages(activation: Activation):
 def _compiled_recursion():
     """The derived right-hand sides compiled, with the averages g, g', g'', h as plain arguments."""
     recursion = derive_recursion()
-    placeholders = sp.symbols("g0 g1 g2 h0")
-    names = {sp.Derivative(g(K), (K, 2)): placeholders[2], sp.Derivative(g(K), K): placeholders[1],
-             g(K): placeholders[0], h(K): placeholders[3]}
-    arguments = (SIGMA_W, SIGMA_B2, WIDTH, DELTA_K, FOURTH, *placeholders)
+    averages = sp.symbols("g0 g1 g2 h0")
+    names = {sp.Derivative(g(K), (K, 2)): averages[2], sp.Derivative(g(K), K): averages[1],
+             g(K): averages[0], h(K): averages[3]}
+    arguments = (SIGMA_W, SIGMA_B2, WIDTH, DELTA_K, FOURTH, *averages)
     return tuple(compile_expression(equation.rhs.subs(names), arguments)
                  for equation in (recursion.kernel, recursion.kernel_correction, recursion.fourth))
 
