@@ -79,7 +79,7 @@ def linear_errors(rng, setup=LINEAR_SETUP, widths=WIDTHS) -> dict:
 
 
 def relu_errors(rng, setup=RELU_SETUP, widths=WIDTHS) -> dict:
-    """Measured means of r_+ and r_- at each width with the order-0 and order-1 predictions.
+    """Measured means of ``r_+`` and ``r_-`` at each width with the order-0 and order-1 predictions.
 
     Given the previous layer, :math:`r_\\pm^2 = D\\chi^2` with :math:`E[D] = \\sigma_b^2/(1-\\sigma_w^2/2)` exactly
     in the stationary chain, so :math:`E r_\\pm^2 = N E[D]/2` serve as control variates. Returns arrays
@@ -176,7 +176,7 @@ def linear_one_loop_slopes(rng, figures: Path, progress: bool) -> Evidence:
 
 
 def relu_one_loop_slopes(rng, figures: Path, progress: bool) -> Evidence:
-    """The rectified linear ring: errors of the mean r_+ and r_- at order 0 fall like 1/N, at order 1 like 1/N^2."""
+    """The rectified linear ring: errors of the mean ``r_+`` and ``r_-`` at order 0 fall like 1/N, at order 1 like 1/N^2."""
     measured = relu_errors(rng)
     fits, excess = {}, {}
     for index, name in enumerate(("r_+", "r_-")):

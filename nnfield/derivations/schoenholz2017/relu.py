@@ -198,9 +198,9 @@ class ReluRingPrediction:
     r_plus_star, r_minus_star, k_star : float
         The saddle (eq 20); ``k_star`` counts positive units.
     mean : numpy.ndarray
-        The means of (r_+, r_-, k): the saddle at order 0, the saddle plus the tadpole at order 1.
+        The means of ``(r_+, r_-, k)``: the saddle at order 0, the saddle plus the tadpole at order 1.
     covariance : numpy.ndarray
-        The 3x3 equal-layer covariance of (r_+, r_-, k), :math:`\\int\\frac{dq}{2\\pi} C(q)`.
+        The 3x3 equal-layer covariance of ``(r_+, r_-, k)``, :math:`\\int\\frac{dq}{2\\pi} C(q)`.
     """
 
     sigma_w2: float
