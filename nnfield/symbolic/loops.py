@@ -40,7 +40,7 @@ leading term of :math:`h` and :math:`D^{(3)}` (power -1/2) and of :math:`\\delta
 and the mode covariance (``numpy.fft`` convention, as in :mod:`~nnfield.symbolic.fourier`) is
 :math:`C(q) = (K(q) - \\Sigma(q))^{-1}`. Brillouin-zone sums of rational functions of
 :math:`z = e^{ip}` are done exactly by residues inside the unit circle
-(:func:`brillouin_average`); :class:`OneLoopEvaluator` does them numerically by the trapezoidal
+(:func:`brillouin_average`); :class:`~nnfield.numeric.one_loop.OneLoopEvaluator` does them numerically by the trapezoidal
 rule on a periodic grid, which converges exponentially for these analytic integrands.
 """
 
@@ -65,8 +65,6 @@ __all__ = [
     "interaction_vertices",
     "OneLoop",
     "one_loop",
-    "OneLoopEvaluator",
-    "OneLoopPoint",
 ]
 
 

@@ -173,7 +173,7 @@ def _plot_vacuum_manifold(path, m2, lam):
                            levels=np.linspace(-m2**2 / (4 * lam), top, 25))
     figure.colorbar(filled, ax=axes, label=r"$\mathcal{V}$ in the plane $\gamma_3 = 0$")
     angle = np.linspace(0, 2 * np.pi, 200)
-    axes.plot(radius * np.cos(angle), radius * np.sin(angle), "w--", lw=1, label=f"minima, $|w|^2 = -m^2/\\lambda$")
+    axes.plot(radius * np.cos(angle), radius * np.sin(angle), "w--", lw=1, label=r"minima, $|w|^2 = -m^2/\lambda$")
     point = radius * np.array([math.cos(0.8), math.sin(0.8)])
     for direction, colour in ((point / radius, "w"), (np.array([-point[1], point[0]]) / radius, "r")):
         axes.annotate("", xy=point + 0.35 * radius * direction, xytext=point,

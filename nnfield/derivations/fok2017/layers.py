@@ -28,7 +28,7 @@ import sympy as sp
 
 from nnfield.derivations.fok2017.symbols import lam, m2
 from nnfield.numeric.compile import CompiledExpression, compile_expression
-from nnfield.numeric.parameters import positive_integer, positive_real
+from nnfield.numeric.parameters import positive_real
 from nnfield.symbolic import (
     Derivation,
     Step,

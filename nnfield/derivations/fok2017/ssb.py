@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from nnfield.derivations.fok2017.symbols import MASS_OF_ETA, eta, k, lam, m2, mu, omega, t, z
+from nnfield.derivations.fok2017.symbols import eta, k, lam, m2, mu, omega, t, z
 from nnfield.symbolic import Claim, Derivation, Step, compare
 from nnfield.symbolic.fieldtheory import (
     critical_temperature,

@@ -29,7 +29,6 @@ import sympy as sp
 
 from nnfield.derivations.schoenholz2017.linear import checked_order, checked_parameters, layer_energy
 from nnfield.derivations.schoenholz2017.symbols import (
-    L,
     N,
     epsilon_k,
     epsilon_minus,
