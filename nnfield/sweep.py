@@ -254,8 +254,10 @@ def _dask_client(*, workers, scheduler, processes):
     if scheduler is not None:
         cluster, client = None, Client(scheduler)
     else:
+        # No dashboard; the scheduler's health endpoint takes any free port, so two sweeps at once do not clash.
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=None, scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+                               silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         yield client

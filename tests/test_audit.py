@@ -53,7 +53,7 @@ def test_unwritable_folder_is_an_audit_error(tmp_path):
 
 def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch):
     folder = tmp_path / "report"
-    run_audit(simulate=False, out=folder, progress=False)
+    run_audit(["schoenholz2017"], simulate=False, out=folder, progress=False)
     before = (folder / "audit.json").read_text()
 
     def broken(rng, figures, progress):
@@ -62,7 +62,7 @@ def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch
 
     monkeypatch.setattr(schoenholz2017, "audit_checks", lambda: (Check("broken", ("13",), broken),))
     with pytest.raises(RuntimeError, match="simulated failure"):
-        run_audit(simulate=True, out=folder, progress=False)
+        run_audit(["schoenholz2017"], simulate=True, out=folder, progress=False)
     assert (folder / "audit.json").read_text() == before
     assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "figures", "report.md", "report.tex"]
     assert not (folder / "figures" / "half.png").exists()
@@ -70,7 +70,9 @@ def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("full_audit")
-def test_full_audit_with_simulation(full_audit, tmp_path):
+def test_full_audit_with_simulation(full_audit, request, tmp_path):
+    if getattr(request.config.option, "loadgroup", False):  # one worker runs the audit for the whole group
+        assert request.node.nodeid.endswith("@full_audit"), "pytest-xdist did not group the full-audit tests"
     report = full_audit
     claims = {(claim["paper"], claim["equation"]): claim for claim in report.claims}
     assert len(claims) == len(report.claims)  # labels are unique within a paper
