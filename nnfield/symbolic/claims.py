@@ -451,8 +451,11 @@ class Derivation:
     title : str
     steps : tuple of Step
     claims : tuple of Claim
-    predictor : callable
-        ``predictor(**parameters)`` returns the numeric predictions (see :meth:`predict`).
+    predictor : callable or None
+        The paper module's compiled predictor, a function with keyword parameters and a frozen result
+        (e.g. ``predict(*, sigma_w2, sigma_b2, N, order=0) -> LinearRingPrediction``); ``None`` for a
+        derivation that predicts no number. :attr:`predict` is this function itself, so its signature
+        and docstring are what ``help(ring.predict)`` shows.
     results : mapping of str to object
         The engine's results by name (``model``, ``saddle``, ``fluctuations``, ``kernel``, ``eft``, ...;
         the paper module documents which), read as attributes: ``ring.saddle``, ``ring.kernel``. Steps
@@ -462,9 +465,15 @@ class Derivation:
     --------
     >>> import sympy as sp
     >>> a = sp.Symbol("a")
-    >>> derivation = Derivation("p", "a toy", (Step("square", a**2),), (), predictor=dict, results={"square": a**2})
+    >>> def predict(*, a: float) -> float:
+    ...     return a**2
+    >>> derivation = Derivation("p", "a toy", (Step("square", a**2),), (), predictor=predict, results={"square": a**2})
     >>> derivation.square
     a**2
+    >>> derivation.predict(a=3.0)
+    9.0
+    >>> import inspect; list(inspect.signature(derivation.predict).parameters)
+    ['a']
     >>> derivation.kernel
     Traceback (most recent call last):
     ...
@@ -475,7 +484,7 @@ class Derivation:
     title: str
     steps: tuple[Step, ...]
     claims: tuple[Claim, ...]
-    predictor: Callable = field(repr=False, compare=False)
+    predictor: Callable | None = field(default=None, repr=False, compare=False)
     results: Mapping[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -490,9 +499,22 @@ class Derivation:
         raise AttributeError(f"the derivation {self.title!r} has no result {name!r}; its named results are: "
                              f"{', '.join(results) or 'none'}")
 
-    def predict(self, **parameters):
-        """Numeric predictions at the given parameters (the paper module documents which)."""
-        return self.predictor(**parameters)
+    @property
+    def predict(self) -> Callable:
+        """The typed predictor: keyword parameters in, a frozen result out (the paper module documents which).
+
+        For a derivation that predicts no number (an identity between laws, say), calling it raises a
+        ValueError that names the derivation's results instead.
+        """
+        if self.predictor is not None:
+            return self.predictor
+        message = (f"the derivation {self.title!r} predicts no number; its named results are: "
+                   f"{', '.join(self.results) or 'none'}")
+
+        def predicts_nothing(**parameters):
+            raise ValueError(message)
+
+        return predicts_nothing
 
     def claim(self, equation: str) -> Claim:
         """The claim printed as ``equation`` (its main number or one in ``also``)."""

@@ -18,10 +18,6 @@ def derivation():
     return pair_of_inputs()
 
 
-def step(derivation, start):
-    return next(s for s in derivation.steps if s.title.startswith(start))
-
-
 def test_wishart_energy_is_scipys_law_up_to_a_constant():
     """-log of scipy's Wishart density of N Q given Sigma = sigma_w^2 Q' + 2 sigma_b^2 e_u e_u^T, at random overlaps."""
     energy = wishart_energy(leading_order=False)
@@ -40,11 +36,11 @@ def test_wishart_energy_is_scipys_law_up_to_a_constant():
 
 def test_linear_network_line_of_saddles_and_massless_difference(derivation):
     # Exactly (exponent (N - 3)/2), the energy falls towards q_d -> 0: c -> 1; at leading order it is flat in q_d.
-    assert step(derivation, "Exact energy").result == sp.Rational(3, 2) / sp.Symbol("q_d", positive=True)
-    saddle = step(derivation, "A line of uniform saddles").result
+    assert derivation.linear_exact_slope == sp.Rational(3, 2) / sp.Symbol("q_d", positive=True)
+    saddle = sp.Tuple(*derivation.linear_saddle.values)
     assert saddle[0] == 2 * sigma_b**2 / (1 - sigma_w**2) and saddle[1] == sp.Symbol("D", positive=True)
-    assert "1 massless mode" in step(derivation, "det K in z").note
-    (length,) = step(derivation, "Decay length of the massive mode").result
+    assert derivation.linear_determinant.massless_modes == 1
+    (length,) = derivation.linear_determinant.decay_lengths
     for w2 in (0.3, 0.9):  # hand-derived: the sum of the inputs relaxes like one input, xi = -1/ln sigma_w^2
         assert float(length.subs(sigma_w, math.sqrt(w2))) == pytest.approx(-1 / math.log(w2), rel=1e-12)
 
@@ -61,13 +57,13 @@ def test_difference_of_the_inputs_is_a_scale_invariant_walk():
 
 
 def test_kernel_chain_saddle_is_the_mean_field_fixed_point(derivation):
-    assert step(derivation, "Stationary equations at the fixed point").result == sp.Tuple(0, 0)
-    jacobian = step(derivation, "Jacobian of the mean-field map").result
+    assert derivation.fixed_point_residuals == sp.Tuple(0, 0)
+    jacobian = derivation.jacobian
     assert jacobian[0, 1] == 0 and jacobian[0, 0] == chi_q and jacobian[1, 1] == chi_c
 
 
 def test_decay_lengths_do_not_depend_on_the_noise_precision(derivation):
-    lengths = set(step(derivation, "Decay lengths of the kernel fluctuations").result)
+    lengths = set(derivation.decay_lengths)
     assert lengths == {1 / sp.Abs(sp.log(chi_c)), 1 / sp.Abs(sp.log(chi_q))}
     assert not set().union(*(length.free_symbols for length in lengths)) & PRECISION.free_symbols
 

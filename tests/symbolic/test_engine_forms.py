@@ -31,7 +31,7 @@ def test_relu_saddle_norms_share_one_canonical_form(relu_ring_derivation):
     from nnfield.derivations.schoenholz2017.symbols import N, sigma_b, sigma_w
 
     # By hand (schoenholz2017 eq 20 in k counting positive units): r_+* = r_-* = sqrt(N sigma_b^2 / (2 - sigma_w^2)).
-    saddle = next(step.result for step in relu_ring_derivation.steps if step.title.startswith("Uniform saddle"))
+    saddle = relu_ring_derivation.saddle.values
     by_hand = sp.sqrt(N) * sigma_b / sp.sqrt(2 - sigma_w**2)
     assert saddle[0] == saddle[1] == by_hand
     assert saddle[2] == N / 2

@@ -208,8 +208,8 @@ def chain_loops(dimension: int) -> ChainLoops:
     >>> loops = chain_loops(3)
     >>> loops.pi_tree
     -T*lambda/(J*m^2)
-    >>> loops.steps[1].result
-    T*exp(-kappa_0*(l - 1))/(J*(exp(2*kappa_0) - 1))
+    >>> loops.propagator
+    T*exp(-(l - 1)*acosh(1 - m^2/J))/(J*(exp(2*acosh(1 - m^2/J)) - 1))
     """
     if isinstance(dimension, bool) or not isinstance(dimension, int) or dimension < 2:
         raise ValueError(f"D' must be an integer >= 2 for a chain with directions (pi modes); got {dimension!r}")

@@ -123,8 +123,15 @@ def _claim(key, equation, title, printed, derived, *, also=(), note="", **option
 def ssb_derivation() -> Derivation:
     """The claims of fok2017 about its O(D') theory, derived with the engine.
 
+    Named results: ``equation_of_motion`` (of the O(1) theory), ``one_field`` and ``vacuum`` (the
+    :class:`SSBAnalysis` for D' = 1 and 3), ``goldstone_counts`` (for D' = 2..5),
+    ``propagator`` and ``thermal_mass_coefficients`` (D' = 1, 3); ``predict(dimension)`` is
+    :func:`ssb_analysis`.
+
     Examples
     --------
+    >>> ssb_derivation().goldstone_counts
+    {2: 1, 3: 2, 4: 3, 5: 4}
     >>> [(claim.equation, claim.status()) for claim in ssb_derivation().claims][:3]
     [('App. B (Klein-Gordon)', 'disputed'), ('Sec. 2.5', 'reproduced'), ('App. C (vacuum)', 'disputed')]
     """
@@ -198,4 +205,7 @@ def ssb_derivation() -> Derivation:
                                   "noisy gradient descent samples shifts the curvatures linearly in T instead "
                                   "(fok2017.one_loop; kahn2017's question on thermal field theory)."))
     return Derivation(PAPER, "O(D') theory of weights: spontaneous symmetry breaking", tuple(steps), tuple(claims),
-                      predictor=lambda **parameters: ssb_analysis(**parameters))
+                      predictor=ssb_analysis,
+                      results=dict(equation_of_motion=motion, one_field=one, vacuum=analysis,
+                                   goldstone_counts={a.dimension: a.goldstone_count for a in counts}, propagator=free,
+                                   thermal_mass_coefficients={d: ssb_analysis(d).thermal_mass_coefficient for d in (1, 3)}))

@@ -173,7 +173,8 @@ def _thermal_field_theory() -> Question:
     shifts = {d: shift(one_site_loops(d).pi_curvature) for d in (2, 4)}
     chain = chain_loops(3)
     steps = loops.steps + (Step("One-loop pi curvature shift for D' = 2 and D' = 4", sp.Tuple(*shifts.values())),
-                           *chain.steps[-3:])
+                           Step("Sigma inverse correlation length along the chain, one loop", chain.sigma_one_loop),
+                           Step("Pi inverse correlation length along the chain, one loop", chain.pi_one_loop))
     answer = (f"Noisy gradient descent samples the classical Boltzmann law exp(-V/T) of the weights (T = eta s^2/2), "
               f"so the relevant loop expansion is the classical one, in powers of T. For one O(3) multiplet in the "
               f"broken phase (v^2 = -m^2/lambda) it gives <|w|^2> = v^2 + {square}, a sigma curvature "

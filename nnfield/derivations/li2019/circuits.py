@@ -148,6 +148,10 @@ def _flip_is_odd(relu: bool, bias_free: bool, output_gate: bool, two_layers: boo
 def circuits_derivation() -> Derivation:
     """Eqs 10-12 and 14 of li2019: path expansion, hinge risk, circuit symmetry.
 
+    Named results: ``network`` and its ``forward`` pass, ``output``, ``hinge_risk``, ``path_symmetry`` (the
+    derived condition of eq 14) and ``flip_cases`` (its case table); ``predict(weights, inputs)`` is
+    :func:`network_output`.
+
     Examples
     --------
     >>> [(claim.equation, claim.status()) for claim in circuits_derivation().claims]
@@ -228,4 +232,6 @@ def circuits_derivation() -> Derivation:
                               "at initialisation with symmetric weights the symmetry holds exactly for tanh too. What "
                               "tanh changes is the curvature (see the Hessian claims), not this symmetry."))
     return Derivation(PAPER, "Circuits: path expansion, hinge risk, circuit symmetry (eqs 10-12, 14)", tuple(steps),
-                      tuple(claims), predictor=lambda **parameters: network_output(**parameters))
+                      tuple(claims), predictor=network_output,
+                      results=dict(network=network, forward=forward, output=output, hinge_risk=derived_risk,
+                                   path_symmetry=derived_symmetry, flip_cases=table))

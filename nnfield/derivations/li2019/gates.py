@@ -79,6 +79,11 @@ def _gate_vector(layer: int) -> list[sp.Symbol]:
 def gates_derivation() -> Derivation:
     """Eqs 1-8 of li2019: maximum-entropy gates, the hierarchical parameterization, the ReLU limit.
 
+    Named results: ``law`` (the maximum-entropy law), ``exponent`` (with the hierarchical multipliers of
+    eq 4), ``factorization`` (into Bernoulli gates, given the layer below) and ``joint_exponent`` (of both layers'
+    gates together); ``predict(field, temperature)`` is
+    :func:`gate_probability`.
+
     Examples
     --------
     >>> [(claim.equation, claim.status()) for claim in gates_derivation().claims]
@@ -155,7 +160,8 @@ def gates_derivation() -> Derivation:
 
     claims.append(_zero_temperature(steps))
     return Derivation(PAPER, "Maximum-entropy gates and the ReLU limit (eqs 1-8)", tuple(steps), tuple(claims),
-                      predictor=lambda **parameters: gate_probability(**parameters))
+                      predictor=gate_probability,
+                      results=dict(law=law, exponent=exponent, factorization=factorization, joint_exponent=joint))
 
 
 def _zero_temperature(steps) -> Claim:

@@ -166,6 +166,11 @@ def _wedged_segment(weights, gates, path, first, last, depth):
 def hessian_derivation() -> Derivation:
     """Eqs 15-19 of li2019 and the statements about the Hessian's blocks, trace, spectrum and saddles.
 
+    Named results: ``network``, ``loss`` (one datum, hinge active), ``gradient_norm``, ``hessian`` (by layer
+    blocks), ``second_variation``, the case tables ``same_layer_blocks``, ``trace`` and ``symmetric_spectrum``,
+    and ``two_layer_case``; ``predict(relu=..., hinge_loss=..., bias_free=..., two_layers=...)`` is
+    :func:`hessian_case`.
+
     Examples
     --------
     >>> [(claim.equation, claim.status()) for claim in hessian_derivation().claims]  # doctest: +NORMALIZE_WHITESPACE
@@ -286,7 +291,10 @@ def hessian_derivation() -> Derivation:
     # Saddles: tr H = 0 makes a nonzero Hessian indefinite; a zero Hessian leaves room for minima.
     claims.append(_saddles(steps, trace.condition))
     return Derivation(PAPER, "Gradient and Hessian in circuit form (eqs 15-19)", tuple(steps), tuple(claims),
-                      predictor=lambda **switches: hessian_case(**switches))
+                      predictor=hessian_case,
+                      results=dict(network=network, loss=loss, gradient_norm=gradient_norm, hessian=hessian,
+                                   second_variation=second_variation, same_layer_blocks=blocks, trace=trace,
+                                   symmetric_spectrum=spectrum, two_layer_case=two_layer))
 
 
 def _saddles(steps, trace_condition) -> Claim:

@@ -125,11 +125,5 @@ def correspondence() -> Derivation:
                         "network decides it (the check 'open chain of two layers')."))
     lattice_model(layer, [s, P], l)  # the single-input energy is a translation-invariant lattice energy
     return Derivation(PAPER, "Exact correspondence: integrating out weights and biases", tuple(steps), tuple(claims),
-                      predictor=_no_prediction,
                       results=dict(covariance=covariance, unit_energy=energy, layer_energy=derived_layer,
                                    single_input_energy=layer, open_chain_energy=derived_chain))
-
-
-def _no_prediction(**parameters):
-    raise ValueError("the correspondence is an identity between laws; use linear_ring() or relu_ring() "
-                     "for numeric predictions")

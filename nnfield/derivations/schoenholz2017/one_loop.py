@@ -112,13 +112,17 @@ def large_n_corrections() -> Derivation:
         by the limit of the derived relative shift :math:`m/r^*` and, in the audit, by the measured
         slopes of the errors against N; and the "controlled expansion" of Sec. 4, decided by the
         powers of N of every vertex (all negative) and, in the audit, by order-1 errors falling
-        like :math:`1/N^2`.
+        like :math:`1/N^2`. Named results: ``one_loop`` (the engine's :class:`~nnfield.symbolic.loops.OneLoop`),
+        ``saddle``, ``mean_shift`` (m), ``relative_shift`` (m/r*) and ``large_n_limit`` (of m/r*);
+        ``predict`` is the linear ring's, with ``order=1``.
 
     Examples
     --------
     >>> derivation = large_n_corrections()
     >>> [claim.status() for claim in derivation.claims]
     ['reproduced', 'reproduced']
+    >>> derivation.large_n_limit
+    0
     """
     loop = linear_one_loop()
     reduction, model, saddle = norm_model()
@@ -148,4 +152,6 @@ def large_n_corrections() -> Derivation:
               "checks that the order-1 errors fall like 1/N^2.", statement=True),
     )
     return Derivation(PAPER, "The linear ring at order 1/N (one loop)", steps, claims,
-                      predictor=linear_ring().predictor)
+                      predictor=linear_ring().predictor,
+                      results=dict(one_loop=loop, saddle=saddle, mean_shift=shift, relative_shift=relative,
+                                   large_n_limit=limit))

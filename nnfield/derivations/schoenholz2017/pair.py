@@ -245,8 +245,8 @@ def _predictor(decay_lengths, eft_length):
     return predict
 
 
-def _linear_steps() -> list[Step]:
-    """The linear network: Wishart energy, a line of saddles, fluctuations on it, the massless mode."""
+def _linear_steps() -> tuple[list[Step], dict]:
+    """The linear network: Wishart energy, a line of saddles, fluctuations on it, the massless mode (steps, results)."""
     exact = wishart_energy(leading_order=False)
     steps = [Step("Linear network: -log p(Q^l | Q^(l-1)) with N Q^l ~ Wishart(Sigma^l, N) (sympy.stats), "
                   "even sector Q = diag(q_u, q_d)", exact, note="closed in the overlaps; constants dropped")]
@@ -276,7 +276,8 @@ def _linear_steps() -> list[Step]:
                       note="1/|ln sigma_w^2|, the single-input ring's; the mean-field xi_c of the linear network is "
                            "-1/ln sigma_w^2 as well: on an open chain q_d is not massless but shrinks by sigma_w^2 "
                            "a layer on average, so c -> 1 at that rate"))
-    return steps
+    return steps, dict(linear_exact_slope=exact_slope, linear_saddle=saddle, linear_fluctuations=fluctuations,
+                       linear_determinant=determinant)
 
 
 @functools.lru_cache(maxsize=1)
@@ -287,12 +288,16 @@ def pair_of_inputs() -> Derivation:
     -------
     Derivation
         Steps (see the module docstring); ``.predict(activation=..., sigma_w2=..., sigma_b2=...)``
-        gives a :class:`PairPrediction`.
+        gives a :class:`PairPrediction`. Named results: ``model`` (the kernel chain), ``fixed_point_residuals``,
+        ``jacobian`` (of the mean-field map), ``fluctuations``, ``determinant`` (det K in z = e^{-iq}),
+        ``decay_lengths``, ``correlation_channel_eft`` and ``correlation_channel_length``; for the linear
+        network exactly: ``linear_exact_slope`` (dE/dq_d on uniform configurations), ``linear_saddle`` (a
+        line of saddles), ``linear_fluctuations`` and ``linear_determinant``.
 
     Examples
     --------
     >>> derivation = pair_of_inputs()
-    >>> derivation.steps[-3].result
+    >>> derivation.decay_lengths
     (1/Abs(log(chi_c)), 1/Abs(log(chi_q)))
     """
     steps = []
@@ -300,7 +305,8 @@ def pair_of_inputs() -> Derivation:
     steps.append(Step("Kernel of one unit for two inputs given the previous layer (fan-in 2 shown)", covariance, "33",
                       note="Sigma^l = sigma_w^2 Phi^(l-1) + sigma_b^2: it depends on the previous layer only "
                            "through Phi, so the kernels Sigma^l form a Markov chain for any activation"))
-    steps.extend(_linear_steps())
+    linear_steps, linear_results = _linear_steps()
+    steps.extend(linear_steps)
 
     energy = kernel_chain_energy()
     model = lattice_model(energy, [Sigma_s, Sigma_x], l)
@@ -337,4 +343,8 @@ def pair_of_inputs() -> Derivation:
     steps.append(Step("EFT correlation length of the correlation channel", eft_length,
                       note="sqrt(chi_c)/|1 - chi_c|: equal to 1/|log chi_c| to leading order as chi_c -> 1"))
     return Derivation(PAPER, "The field theory of a pair of inputs", tuple(steps), (),
-                      predictor=_predictor(by_slope, eft_length))
+                      predictor=_predictor(by_slope, eft_length),
+                      results=dict(model=model, fixed_point_residuals=residuals, jacobian=jacobian,
+                                   fluctuations=fluctuations, determinant=determinant,
+                                   decay_lengths=sp.Tuple(*determinant.decay_lengths), correlation_channel_eft=eft,
+                                   correlation_channel_length=eft_length, **linear_results))
