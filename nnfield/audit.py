@@ -118,7 +118,7 @@ def claim_record(claim: Claim, derivation_title: str, evidence: Evidence | None,
         "printed_latex": claim.printed_latex,
         "derived_latex": claim.derived_latex,
         "printed_display": list(display_lines(claim.printed)),
-        "derived_display": list(display_lines(claim.derived)),
+        "derived_display": list(display_lines(claim.derived_in_paper_variables)),
         "quote": claim.quote,
         "comparison": {
             "equal": claim.comparison.equal,

@@ -19,6 +19,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`one_loop`                      one-loop tadpole and self-energy (lattice sums by residues)
 :func:`gaussian_integral`             Gaussian integrals by completing the square
 :func:`compare`                       a printed formula against a derived one (or a statement's conditions)
+:func:`abbreviate`                    a derived form written in the paper's abbreviations (``Delta_w``)
 :func:`condition_from_cases`          where a statement holds, decided model by model, as a Boolean of switches
 :func:`maximum_entropy`               the maximum-entropy law of binary variables (an exponential family)
 :func:`bernoulli_factorization`       an exponential family of binary variables as independent Bernoulli gates
@@ -64,6 +65,7 @@ from nnfield.symbolic.networks import FeedforwardNetwork, ForwardPass, feedforwa
 from nnfield.symbolic.paths import PathExpansion, gated_transfer, path_expansion, reflection_residual
 from nnfield.symbolic.loops import InteractionVertices, OneLoop, brillouin_average, interaction_vertices, one_loop
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
+from nnfield.symbolic.abbreviations import abbreviate
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
 from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction, orthant_reduction
 from nnfield.symbolic.saddle import UniformSaddle, saddle_at, stationary_equations, uniform_saddle, uniform_saddles
@@ -79,20 +81,21 @@ __all__ = [
     "FeedforwardNetwork",
     "ForwardPass",
     "FourierKernel",
-    "KernelDeterminant",
     "GaussianIntegral",
     "InteractionVertices",
-    "OneLoop",
+    "KernelDeterminant",
     "LaplaceExpansion",
     "LatticeModel",
     "LayerHessian",
     "MaximumEntropyLaw",
+    "OneLoop",
     "PathExpansion",
     "QuadraticFluctuations",
     "RadialReduction",
     "Step",
     "Symmetries",
     "UniformSaddle",
+    "abbreviate",
     "bernoulli_factorization",
     "brillouin_average",
     "change_of_variables",
@@ -102,25 +105,24 @@ __all__ = [
     "density_kernel",
     "eft_symmetries",
     "feedforward_network",
-    "gated_transfer",
     "fourier_kernel",
-    "kernel_determinant",
+    "gated_transfer",
     "gaussian_integral",
     "hyperspherical_reduction",
     "interaction_vertices",
     "is_positive_under",
+    "kernel_determinant",
     "laplace_approximation",
+    "lattice_model",
     "layer_hessian",
-    "logistic",
     "loggamma_terms",
+    "logistic",
     "margin_loss",
     "maximum_entropy",
     "odd_moments",
     "one_loop",
     "orthant_reduction",
     "path_expansion",
-    "stirling",
-    "lattice_model",
     "positivity_condition",
     "quadratic_fluctuations",
     "reality_conditions",
@@ -132,6 +134,7 @@ __all__ = [
     "simplify_under",
     "spectrum_symmetric",
     "stationary_equations",
+    "stirling",
     "uniform_saddle",
     "uniform_saddles",
     "vanishes",

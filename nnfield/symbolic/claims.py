@@ -13,6 +13,7 @@ the second. A statement contradicted by the derivation is ``unsupported`` (see :
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -21,6 +22,7 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
+from nnfield.symbolic.abbreviations import abbreviate
 from nnfield.symbolic.conditions import reality_conditions, simplify_under
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
@@ -329,6 +331,10 @@ class Claim:
         symmetric"), whose printed and derived forms are the conditions under which it holds
         (``compare(..., kind="statement")``). A contradicted statement is ``unsupported`` rather
         than ``disputed`` (see :meth:`status`).
+    abbreviations : mapping of sympy.Symbol to sympy.Expr
+        The paper's abbreviations that the printed form uses (``{Delta_w: 1 - sigma_w**2}``): the
+        derived form is shown in them (:attr:`derived_in_paper_variables`) and a check that compiles the
+        printed form writes them out.
     """
 
     paper: str
@@ -342,6 +348,12 @@ class Claim:
     note: str = ""
     statement: bool = False
     limit: str = ""
+    abbreviations: Mapping = field(default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def derived_in_paper_variables(self) -> sp.Basic:
+        """The derived form, equal to :attr:`derived`, written with the paper's :attr:`abbreviations`."""
+        return abbreviate(self.derived, self.abbreviations)
 
     @property
     def printed_latex(self) -> str:
@@ -369,7 +381,8 @@ class Claim:
 
     @property
     def derived_latex(self) -> str:
-        return sp.latex(self.derived)
+        """The derived form in LaTeX, in the paper's variables."""
+        return sp.latex(self.derived_in_paper_variables)
 
     def status(self, simulation_supports_derived: bool | None = None) -> str:
         """``reproduced``, ``erratum``, ``disputed``, ``unsupported`` or ``untested`` (see the audit's vocabulary).
@@ -537,7 +550,7 @@ class Derivation:
         for claim in self.claims:
             lines.append(f"eq. {claim.equation}: {claim.title}: {(statuses or {}).get(claim.equation, claim.status())}")
             lines.append(f"   printed: {sp.sstr(claim.printed)}")
-            lines.append(f"   derived: {sp.sstr(claim.derived)}")
+            lines.append(f"   derived: {sp.sstr(claim.derived_in_paper_variables)}")
         return "\n".join(lines)
 
     def to_latex(self, statuses: Mapping[str, str] | None = None) -> str:
@@ -559,7 +572,7 @@ class Derivation:
                          "Printed:")
             lines += [display_math(line) for line in display_lines(claim.printed)]
             lines.append("Derived:")
-            lines += [display_math(line) for line in display_lines(claim.derived)]
+            lines += [display_math(line) for line in display_lines(claim.derived_in_paper_variables)]
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

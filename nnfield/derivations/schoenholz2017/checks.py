@@ -28,7 +28,7 @@ from scipy import stats
 
 from nnfield.derivations.schoenholz2017.figures import plot_mode_variance, plot_saddle_norm
 from nnfield.derivations.schoenholz2017.linear import linear_ring
-from nnfield.derivations.schoenholz2017.symbols import DEFINITIONS, L, N, epsilon, l, q, sigma_b, sigma_w
+from nnfield.derivations.schoenholz2017.symbols import L, N, epsilon, l, q, sigma_b, sigma_w
 from nnfield.numeric.compile import compile_expression
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.samplers import dense_network_norms, exact_network_norms, linear_norm_chain
@@ -61,7 +61,8 @@ FORM_KINDS = {"13": "saddle norm", "14": "site energy", "15": "mode energy", "17
 def claim_form(label: str, form: str):
     """The prediction one form (``"printed"`` or ``"derived"``) of a linear-ring claim makes, compiled.
 
-    The paper's abbreviation :math:`\\Delta_w = 1 - \\sigma_w^2` is written out; then
+    The paper's abbreviation :math:`\\Delta_w = 1 - \\sigma_w^2` (the claim's ``abbreviations``) is written
+    out; then
 
     - eq 13, :math:`r^*`: ``f(sigma_w, sigma_b, N)``;
     - eq 14, the fluctuation energy of one layer, carried through the engine (lattice model, quadratic
@@ -78,7 +79,7 @@ def claim_form(label: str, form: str):
     (2.0, 2.0)
     """
     claim = linear_ring().claim(label)
-    expression = sp.sympify(getattr(claim, form)).subs(DEFINITIONS)
+    expression = sp.sympify(getattr(claim, form)).subs(dict(claim.abbreviations))
     kind = FORM_KINDS[label]
     if kind == "saddle norm":
         return compile_expression(expression, (sigma_w, sigma_b, N))

@@ -144,7 +144,8 @@ QUOTES = {
 
 def _claim(key, equation, title, printed, derived, *, also=(), note="", **options) -> Claim:
     comparison = compare(printed, derived, definitions=DEFINITIONS, **options)
-    return Claim(PAPER, equation, tuple(also), title, QUOTES[key], printed, derived, comparison, note)
+    return Claim(PAPER, equation, tuple(also), title, QUOTES[key], printed, derived, comparison, note,
+                 abbreviations=DEFINITIONS)
 
 
 def laplace_claim() -> Claim:
