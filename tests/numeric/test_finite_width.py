@@ -198,7 +198,7 @@ def test_wrong_inputs_are_refused_with_what_would_be_valid():
     x = sp.Symbol("x", real=True)
     with pytest.raises(TypeError, match="Activation"):
         cumulants("tanh", sigma_w2=1.0, sigma_b2=0.0, width=8, depth=2)
-    with pytest.raises(TypeError, match="carries its own"):
+    with pytest.raises(TypeError, match="not both"):
         cumulants(TANH, x, sigma_w2=1.0, sigma_b2=0.0, width=8, depth=2)
     with pytest.raises(TypeError, match="needs its variable"):
         cumulants(sp.tanh(x), sigma_w2=1.0, sigma_b2=0.0, width=8, depth=2)
