@@ -18,7 +18,7 @@ import random
 import sympy as sp
 
 from nnfield.derivations.li2019 import labels
-from nnfield.derivations.li2019.claim import PAPER, paper_claim
+from nnfield.derivations.li2019.labels import PAPER
 from nnfield.derivations.li2019.symbols import (
     SETTING,
     WEIGHT_SYMMETRY,
@@ -29,6 +29,7 @@ from nnfield.derivations.li2019.symbols import (
     two_layers,
 )
 from nnfield.symbolic import (
+    ClaimFactory,
     Derivation,
     Step,
     condition_from_cases,
@@ -52,12 +53,10 @@ QUOTES = {
             r"hold for Sigmoid or Tanh",
 }
 
+_claim = ClaimFactory(PAPER, QUOTES)
+
 WIDTHS = (2, 2, 2, 1)  # the bias-free ReLU network of the path expansion: L = 3
 SAMPLES = 2  # data in the empirical hinge risk
-
-
-def _claim(key, equation, title, printed, derived, **options):
-    return paper_claim(QUOTES[key], equation, title, printed, derived, **options)
 
 
 def network_output(weights, inputs) -> float:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from nnfield.derivations.li2019 import labels
-from nnfield.derivations.li2019.claim import PAPER, paper_claim
+from nnfield.derivations.li2019.labels import PAPER
 from nnfield.derivations.li2019.symbols import (
     SETTING,
     active,
@@ -33,6 +33,7 @@ from nnfield.derivations.li2019.symbols import (
     y,
 )
 from nnfield.symbolic import (
+    ClaimFactory,
     Claim,
     Derivation,
     LayerHessian,
@@ -72,11 +73,9 @@ QUOTES = {
                r"decrease would not be trapped in local minima",
 }
 
+_claim = ClaimFactory(PAPER, QUOTES)
+
 WIDTHS = (2, 2, 2, 1)  # the network of the circuit forms, eqs 15-19: L = 3
-
-
-def _claim(key, equation, title, printed, derived, **options):
-    return paper_claim(QUOTES[key], equation, title, printed, derived, **options)
 
 
 @dataclass(frozen=True)
