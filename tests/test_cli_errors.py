@@ -46,7 +46,7 @@ def test_out_is_checked_before_the_simulation(capsys, tmp_path, monkeypatch):
     def never(*arguments, **keywords):
         raise AssertionError("the simulation ran before --out was checked")
 
-    monkeypatch.setattr(samplers, "exact_network_norms", never)
+    monkeypatch.setattr(samplers, "exact_network_observables", never)
     line = one_line_error(capsys, ["simulate", "--out", str(tmp_path), "--quiet"], "--out", "is a folder")
     assert "tmp" not in line.split("is a folder")[1].split("norms.npy")[0].replace(str(tmp_path), "")
 

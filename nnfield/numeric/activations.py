@@ -244,6 +244,22 @@ class Activation:
         """:math:`\\phi''` on NumPy arrays (Dirac deltas at kinks dropped)."""
         return _stable(sp.diff(self.expression, self.variable, 2), self.variable)
 
+    @functools.cached_property
+    def gate_function(self) -> Callable | None:
+        """:math:`g` on NumPy arrays, 0 at the kink (:math:`\\Theta(0) = 0`); ``None`` without a gate.
+
+        Where :math:`g` is locally constant, :math:`\\phi' = g`: the slope networks use away from kinks.
+
+        Examples
+        --------
+        >>> RELU.gate_function(np.array([-1.0, 0.0, 2.0])), TANH.gate_function is None
+        (array([0., 0., 1.]), True)
+        """
+        if self.gate is None:
+            return None
+        at_kink_zero = self.gate.replace(sp.Heaviside, lambda argument, *_: sp.Heaviside(argument, 0))
+        return _stable(at_kink_zero, self.variable)
+
     def average(self, integrand: sp.Expr | None = None) -> GaussianAverage:
         """:math:`E[h(\\sqrt q z)]` for ``integrand`` :math:`h` (default :math:`\\phi^2`), an expression in ``variable``.
 

@@ -20,6 +20,7 @@ import sympy as sp
 from nnfield.derivations.li2019 import labels
 from nnfield.derivations.li2019.labels import PAPER
 from nnfield.derivations.li2019.symbols import T, field_size, u
+from nnfield.numeric.activations import RELU
 from nnfield.symbolic import (
     ClaimFactory,
     Claim,
@@ -170,11 +171,11 @@ def _zero_temperature(steps) -> Claim:
 
     # Eq 8: a layer-1 law that sharpens (fields +a1, -a2 over T) under a layer-2 gate of finite field.
     a1, a2 = sp.symbols("a_1 a_2", positive=True)
-    network = feedforward_network((1, 2, 1))
+    network = feedforward_network((1, 2, 1), RELU)
     forward = network.forward(sp.Matrix([[1]]))
-    (first, second), (layer2_field,) = forward.gates[0], forward.fields[1]
-    signs = {network.weights[0][0, 0]: a1, network.weights[0][0, 1]: -a2}  # x = 1: the fields are the weights
-    lower_law = bernoulli_factorization(sp.expand(forward.fields[0].subs(signs).dot(forward.gates[0]) / T),
+    (first, second), (layer2_field,) = forward.gates[0], forward.pre_activations[1]
+    signs = {network.weights[0][0, 0]: a1, network.weights[0][1, 0]: -a2}  # x = 1: the pre-activations are the weights
+    lower_law = bernoulli_factorization(sp.expand(forward.pre_activations[0].subs(signs).dot(forward.gates[0]) / T),
                                         [first, second])
     upper_field = layer2_field.subs(signs)
     # Factor by factor (independent gates), so that each factor's limit is that of one logistic function.
