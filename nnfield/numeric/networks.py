@@ -5,7 +5,7 @@ The weight convention of every network in nnfield (numeric here, symbolic in
 :mod:`nnfield.symbolic.networks`): :math:`W_l` has shape :math:`(n_l, n_{l-1})`, entry :math:`W^l_{ij}`
 joins unit j of layer l-1 to unit i of layer l, and on a row of inputs
 
-.. math::  z_l = h_{l-1} W_l^\\top, \\qquad h_l = \\phi(z_l), \\qquad h_0 = x
+.. math::  z_l = a_{l-1} W_l^\\top, \\qquad a_l = \\phi(z_l), \\qquad a_0 = x
 
 (:func:`forward_pass`, for one network or a batch of them). A network of depth L maps an input ``x``
 (width ``n_0``) to one number,
@@ -257,7 +257,7 @@ def gaussian_clouds(samples, dimension, *, separation: float = 2.0, rng=None) ->
 
 @dataclass(frozen=True)
 class ForwardPass:
-    """The pre-activations ``z_l`` (l = 1..L) and the activations ``h_l`` (``h_0 = x``, l < L) of a forward pass.
+    """The pre-activations ``z_l`` (l = 1..L) and the activations ``a_l`` (``a_0 = x``, l < L) of a forward pass.
 
     Each array has shape ``(..., m, n_l)``: the batch of networks, the inputs, the units.
     """
@@ -272,7 +272,7 @@ class ForwardPass:
 
 
 def forward_pass(weights, inputs, activation: Activation) -> ForwardPass:
-    """``z_l = h_{l-1} W_l^T``, ``h_l = phi(z_l)``, ``h_0 = x``, the output ``z_L`` linear: the one forward pass.
+    """``z_l = a_{l-1} W_l^T``, ``a_l = phi(z_l)``, ``a_0 = x``, the output ``z_L`` linear: the one forward pass.
 
     Parameters
     ----------
@@ -362,7 +362,7 @@ def _backward(network: Network, weights, forward: ForwardPass, data: Dataset):
 
 
 def gradient(network: Network, theta, data: Dataset) -> np.ndarray:
-    """``nabla_theta R`` by back-propagation: ``dR/dW_l = e_l^T h_{l-1}``; ``|gradient|^2`` is eq 15's order parameter.
+    """``nabla_theta R`` by back-propagation: ``dR/dW_l = e_l^T a_{l-1}``; ``|gradient|^2`` is eq 15's order parameter.
 
     Examples
     --------
@@ -382,10 +382,10 @@ def hessian(network: Network, theta, data: Dataset, *, chunk: int = 256) -> np.n
     """The exact Hessian ``d^2 R / d theta d theta`` (away from ReLU gate switches and hinge kinks).
 
     Back-propagation differentiated once more along ``chunk`` unit directions ``V`` at a time
-    (Pearlmutter's R-operator): forward ``Rz_l = Rh_{l-1} W_l^T + h_{l-1} V_l^T``,
-    ``Rh_l = phi'(z_l) Rz_l``; backward ``Re_L = l'' Rz_L / m``,
+    (Pearlmutter's R-operator): forward ``Rz_l = Ra_{l-1} W_l^T + a_{l-1} V_l^T``,
+    ``Ra_l = phi'(z_l) Rz_l``; backward ``Re_L = l'' Rz_L / m``,
     ``Re_{l-1} = (Re_l W_l + e_l V_l) phi'(z_{l-1}) + (e_l W_l) phi''(z_{l-1}) Rz_{l-1}``, and the row
-    of the Hessian is ``R(dR/dW_l) = Re_l^T h_{l-1} + e_l^T Rh_{l-1}``.
+    of the Hessian is ``R(dR/dW_l) = Re_l^T a_{l-1} + e_l^T Ra_{l-1}``.
 
     Examples
     --------
@@ -404,7 +404,7 @@ def hessian(network: Network, theta, data: Dataset, *, chunk: int = 256) -> np.n
     curvature = LOSSES[network.loss].curvature(forward.output, data.labels)[:, None] / data.size
     slopes = [_slope(network.activation)(z) for z in forward.pre_activations[:-1]]
     curvatures = [network.activation.second_derivative(z) for z in forward.pre_activations[:-1]]
-    backs = [errors[layer] @ weights[layer] for layer in range(1, network.depth)]  # dR/dh_{l-1}
+    backs = [errors[layer] @ weights[layer] for layer in range(1, network.depth)]  # dR/da_{l-1}
     count = network.parameter_count
     result = np.empty((count, count))
     for start in range(0, count, chunk):
@@ -413,7 +413,7 @@ def hessian(network: Network, theta, data: Dataset, *, chunk: int = 256) -> np.n
         directions[np.arange(rows.size), rows] = 1.0
         tangents = [directions[:, part].reshape((rows.size,) + shape)
                     for part, shape in zip(network.layer_slices, network.shapes)]
-        # Forward tangents of z_l and h_l.
+        # Forward tangents of z_l and a_l.
         r_activation = np.zeros((rows.size,) + data.inputs.shape)
         r_activations, r_pre = [r_activation], []
         for layer, matrix in enumerate(weights):
