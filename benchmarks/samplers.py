@@ -14,13 +14,13 @@ from nnfield.derivations.schoenholz2017.checks import FIGURE4, TRANSIENT
 from nnfield.derivations.schoenholz2017.linear import linear_ring
 from nnfield.derivations.schoenholz2017.relu import relu_ring
 from nnfield.derivations.schoenholz2017.relu_checks import FIGURE6
+from nnfield.numeric.activations import RELU
 from nnfield.numeric.samplers import (
-    dense_network_norms,
-    exact_network_norms,
+    dense_network_observables,
+    exact_network_observables,
     linear_norm_chain,
-    relu,
-    relu_field_chain,
-    relu_fields,
+    relu_parts,
+    relu_parts_chain,
 )
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
 
@@ -43,7 +43,7 @@ def figure4() -> None:
 def figure6() -> None:
     """The whole Fig. 6 simulation, spectra and windowed predictions (7 values of sigma_w^2, M = 200)."""
     derivation = relu_ring()
-    fields = relu_field_chain(FIGURE6["sigma_w2"], FIGURE6["sigma_b2"], FIGURE6["N"], FIGURE6["L"], FIGURE6["M"], rng=0)
+    fields = relu_parts_chain(FIGURE6["sigma_w2"], FIGURE6["sigma_b2"], FIGURE6["N"], FIGURE6["L"], FIGURE6["M"], rng=0)
     for value, sample in zip(FIGURE6["sigma_w2"], fields):
         prediction = derivation.predict(sigma_w2=value, sigma_b2=FIGURE6["sigma_b2"], N=FIGURE6["N"])
         centre = np.array([prediction.r_plus_star, prediction.r_minus_star, prediction.k_star])
@@ -54,12 +54,12 @@ def figure6() -> None:
 def main() -> dict:
     rng = np.random.default_rng(0)
     width, depth, dense_networks, exact_networks = 200, 1024, 3, 200
-    dense = seconds(lambda: dense_network_norms(0.5, 0.01, width, depth, dense_networks, rng=rng)) / dense_networks
-    exact = seconds(lambda: exact_network_norms(0.5, 0.01, width, depth, exact_networks, rng=rng)) / exact_networks
+    dense = seconds(lambda: dense_network_observables(0.5, 0.01, width, depth, dense_networks, rng=rng)) / dense_networks
+    exact = seconds(lambda: exact_network_observables(0.5, 0.01, width, depth, exact_networks, rng=rng)) / exact_networks
     chain = seconds(lambda: linear_norm_chain(0.5, 0.01, width, depth, exact_networks, rng=rng)) / exact_networks
-    relu_dense = seconds(lambda: dense_network_norms(1.0, 0.01, width, depth, dense_networks, phi=relu,
-                                                     observe=relu_fields, rng=rng)) / dense_networks
-    relu_chain = seconds(lambda: relu_field_chain(1.0, 0.01, width, depth, exact_networks, rng=rng)) / exact_networks
+    relu_dense = seconds(lambda: dense_network_observables(1.0, 0.01, width, depth, dense_networks, phi=RELU,
+                                                     observe=relu_parts, rng=rng)) / dense_networks
+    relu_chain = seconds(lambda: relu_parts_chain(1.0, 0.01, width, depth, exact_networks, rng=rng)) / exact_networks
     linear_ring(), relu_ring()  # derive once, outside the timed figures
     return {
         "N": width,

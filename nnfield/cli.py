@@ -1,4 +1,4 @@
-"""The command line: ``nnfield derive | audit | simulate | sweep``.
+"""The command line: ``nnfield derive | audit | norms | sweep``.
 
 Errors in what was asked (an unknown paper, a bad option, an unwritable folder or file, a
 parameter outside the region where the network has a stationary state, too few layers for the
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nnfield", description="Derive, check and audit field theories of random networks.",
                      formatter_class=_Formatter)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                     metavar="{derive,audit,simulate,sweep}")
+                                     metavar="{derive,audit,norms,sweep}")
 
     derive = commands.add_parser("derive", help="print the derivations of a paper", formatter_class=_Formatter)
     derive.add_argument("paper", choices=papers, help="paper id")
@@ -59,20 +59,22 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--seed", type=int, default=2017, help="random seed, >= 0")
     audit.add_argument("--quiet", action="store_true", help="no progress bars")
 
-    simulate = commands.add_parser("simulate", help="sample norms of pre-activations of random networks",
-                                   formatter_class=_Formatter)
-    simulate.add_argument("--sampler", choices=("chain", "exact", "dense"), default="exact",
-                          help="chain: the norm's own law (linear phi only); exact: the conditional "
-                               "law of each layer; dense: every weight matrix")
-    simulate.add_argument("--phi", choices=tuple(_STATIONARY), default="linear", help="activation")
-    simulate.add_argument("--sigma-w2", type=float, default=0.5, help="weight variance sigma_w^2")
-    simulate.add_argument("--sigma-b2", type=float, default=0.01, help="bias variance sigma_b^2")
-    simulate.add_argument("--N", type=int, default=200, help="width")
-    simulate.add_argument("--L", type=int, default=1024, help="depth; the second half is analysed")
-    simulate.add_argument("--M", type=int, default=200, help="number of networks")
-    simulate.add_argument("--seed", type=int, default=0, help="random seed, >= 0")
-    simulate.add_argument("--out", help="write the norms, shape (M, L), to this .npy file")
-    simulate.add_argument("--quiet", action="store_true", help="no progress bar")
+    norms = commands.add_parser("norms", help="sample the norms of the pre-activations of random networks "
+                                              "(schoenholz2017's setting) beside their mean-field prediction",
+                                formatter_class=_Formatter)
+    norms.add_argument("--sampler", choices=("chain", "exact", "dense"), default="exact",
+                       help="chain: the norm's own law (linear phi only); exact: the conditional "
+                            "law of each layer; dense: every weight matrix")
+    norms.add_argument("--phi", choices=tuple(_STATIONARY), default="linear",
+                       help="activation, one of nnfield.numeric.activations.ACTIVATIONS")
+    norms.add_argument("--sigma-w2", type=float, default=0.5, help="weight variance sigma_w^2")
+    norms.add_argument("--sigma-b2", type=float, default=0.01, help="bias variance sigma_b^2")
+    norms.add_argument("--N", type=int, default=200, help="width")
+    norms.add_argument("--L", type=int, default=1024, help="depth; the second half is analysed")
+    norms.add_argument("--M", type=int, default=200, help="number of networks")
+    norms.add_argument("--seed", type=int, default=0, help="random seed, >= 0")
+    norms.add_argument("--out", help="write the norms, shape (M, L), to this .npy file")
+    norms.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_sweep(commands)
     return parser
 
@@ -98,8 +100,19 @@ def _add_sweep(commands) -> None:
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+#: Commands that were renamed: the old name -> (the new one, what it does).
+_RENAMED = {"simulate": ("norms", "it samples the norms of the pre-activations of random networks, schoenholz2017's "
+                                  "setting, and prints their mean-field prediction")}
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in _RENAMED:
+        new, what = _RENAMED[argv[0]]
+        print(f"nnfield {argv[0]}: error: this command is now 'nnfield {new}' ({what}); it takes the same options, "
+              f"see 'nnfield {new} --help'", file=sys.stderr)
+        return 2
     parser = _parser()
     try:
         arguments, unknown = parser.parse_known_args(argv)
@@ -116,7 +129,7 @@ def main(argv=None) -> int:
             return _audit(arguments)
         if arguments.command == "sweep":
             return _sweep(parser, arguments)
-        return _simulate(arguments)
+        return _norms(arguments)
     except (ValueError, TypeError, OSError) as error:
         print(f"nnfield {arguments.command}: error: {error}", file=sys.stderr)
         return 2
@@ -245,8 +258,8 @@ def _bytes(value: float) -> str:
     return f"{value / 1000**power:.3g} {('B', 'kB', 'MB', 'GB', 'TB')[power]}"
 
 
-def _check_simulation(arguments) -> None:
-    """Every refusal of ``simulate``, before anything is allocated or written."""
+def _check_norms(arguments) -> None:
+    """Every refusal of ``norms``, before anything is allocated or written."""
     from nnfield.numeric.parameters import positive_integer, positive_real
 
     for option, name, value, meaning in (("--N", "N", arguments.N, "the width"),
@@ -295,27 +308,25 @@ class _MeanFieldPrediction:
 
 
 def _prediction(arguments) -> _MeanFieldPrediction:
-    import sympy as sp
-
+    from nnfield.numeric.activations import ACTIVATIONS
     from nnfield.numeric.meanfield import mean_field
 
-    z = sp.Symbol("z", real=True)
-    activation = {"linear": z, "tanh": sp.tanh(z), "relu": sp.Max(z, 0)}[arguments.phi]
-    field = mean_field(activation, z, sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2)
+    field = mean_field(ACTIVATIONS[arguments.phi], sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2)
     return _MeanFieldPrediction(math.sqrt(arguments.N * field.fixed_point()), field.depth_scale(), field.method)
 
 
-def _simulate(arguments) -> int:
+def _norms(arguments) -> int:
     from nnfield.numeric import samplers
+    from nnfield.numeric.activations import ACTIVATIONS
 
-    _check_simulation(arguments)
-    phi = {"linear": None, "tanh": np.tanh, "relu": samplers.relu}[arguments.phi]
+    _check_norms(arguments)
+    phi = ACTIVATIONS[arguments.phi]
     parameters = dict(sigma_w2=arguments.sigma_w2, sigma_b2=arguments.sigma_b2,
                       N=arguments.N, L=arguments.L, M=arguments.M)
     if arguments.sampler == "chain":
         norms = samplers.linear_norm_chain(**parameters, rng=arguments.seed)
     else:
-        sampler = samplers.exact_network_norms if arguments.sampler == "exact" else samplers.dense_network_norms
+        sampler = samplers.exact_network_observables if arguments.sampler == "exact" else samplers.dense_network_observables
         norms = sampler(**parameters, phi=phi, rng=arguments.seed, progress=_progress(arguments))
     bulk = norms[:, norms.shape[1] // 2:]
     print(f"mean norm over the second half of the layers: {bulk.mean():.6g}; "

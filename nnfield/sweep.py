@@ -40,7 +40,7 @@ from tqdm import tqdm
 
 from nnfield.numeric.meanfield import critical_sigma_w2, mean_field
 from nnfield.numeric.parameters import non_negative_integer, non_negative_real, positive_integer, positive_real
-from nnfield.numeric.phase import ACTIVATIONS, measure_correlation_approach, plot_phase_diagram
+from nnfield.numeric.phase import SWEPT_ACTIVATIONS, measure_correlation_approach, plot_phase_diagram
 
 __all__ = ["COLUMNS", "SweepGrid", "SweepResult", "critical_line", "first_layer", "parse_values", "point_stream",
            "predict_point", "run_point", "run_sweep", "sweep_grid"]
@@ -122,8 +122,8 @@ def sweep_grid(phi, sigma_w2, sigma_b2, *, N, L, M, seed=0) -> SweepGrid:  # noq
     ...
     ValueError: phi must be one of linear, relu, tanh, erf; got 'sigmoid'
     """
-    if phi not in ACTIVATIONS:
-        raise ValueError(f"phi must be one of {', '.join(ACTIVATIONS)}; got {phi!r}")
+    if phi not in SWEPT_ACTIVATIONS:
+        raise ValueError(f"phi must be one of {', '.join(SWEPT_ACTIVATIONS)}; got {phi!r}")
     weights = tuple(positive_real("sigma_w2", value, "the weight variance sigma_w^2") for value in sigma_w2)
     biases = tuple(non_negative_real("sigma_b2", value, "the bias variance sigma_b^2") for value in sigma_b2)
     if not weights or not biases:
@@ -159,7 +159,7 @@ def predict_point(phi: str, sigma_w2: float, sigma_b2: float) -> dict:
     NaN where it does not exist: no finite fixed point of the variance map (or every q one), or
     q* = 0 (no bias, ordered phase of an odd activation), where the correlation is undefined.
     """
-    field = mean_field(ACTIVATIONS[phi], sigma_w2=sigma_w2, sigma_b2=sigma_b2)
+    field = mean_field(SWEPT_ACTIVATIONS[phi], sigma_w2=sigma_w2, sigma_b2=sigma_b2)
     prediction = dict.fromkeys(("q_star", "chi_1", "c_star", "chi_c", "xi_c"), math.nan)
     if field.divergent or field.marginal:
         return prediction
@@ -386,5 +386,5 @@ def critical_line(phi: str, sigma_b2) -> tuple[np.ndarray, np.ndarray]:
     (2.0, 0.0)
     """
     biases = np.atleast_1d(sigma_b2) if len(sigma_b2) == 1 else np.linspace(min(sigma_b2), max(sigma_b2), 9)
-    weights = np.array([critical_sigma_w2(ACTIVATIONS[phi], sigma_b2=float(value)) for value in biases])
+    weights = np.array([critical_sigma_w2(SWEPT_ACTIVATIONS[phi], sigma_b2=float(value)) for value in biases])
     return weights, biases

@@ -87,16 +87,16 @@ def test_unwritable_output_folder(run, tmp_path):
                           "cannot write the report")
 
 
-def test_simulate_refuses_bad_parameters(run, tmp_path):
-    assert_one_line_error(run("simulate", "--N", "0"), "N must be a positive integer")
-    assert_one_line_error(run("simulate", "--sigma-b2", "-1"), "sigma_b2")
-    assert_one_line_error(run("simulate", "--sampler", "chain", "--phi", "tanh"), "only for --phi linear")
+def test_norms_refuses_bad_parameters(run, tmp_path):
+    assert_one_line_error(run("norms", "--N", "0"), "N must be a positive integer")
+    assert_one_line_error(run("norms", "--sigma-b2", "-1"), "sigma_b2")
+    assert_one_line_error(run("norms", "--sampler", "chain", "--phi", "tanh"), "only for --phi linear")
     assert not list(tmp_path.iterdir())
 
 
-def test_simulate_writes_the_norms(run, tmp_path):
+def test_norms_writes_the_norms(run, tmp_path):
     target = tmp_path / "norms.npy"
-    result = run("simulate", "--sampler", "chain", "--sigma-w2", "0.5", "--N", "50", "--L", "64", "--M", "8",
+    result = run("norms", "--sampler", "chain", "--sigma-w2", "0.5", "--N", "50", "--L", "64", "--M", "8",
                  "--out", str(target))
     assert result.returncode == 0, result.stderr
     assert "saddle r*" in result.stdout
@@ -123,8 +123,8 @@ def test_audit_smoke_in_a_subprocess(tmp_path):
     assert "5 questions answered" in result.stdout and (tmp_path / "report" / "report.md").exists()
 
 
-def test_simulate_smoke_in_a_subprocess(tmp_path):
+def test_norms_smoke_in_a_subprocess(tmp_path):
     target = tmp_path / "norms.npy"
-    result = in_subprocess("simulate", "--sampler", "chain", "--N", "20", "--L", "16", "--M", "2", "--out", str(target))
+    result = in_subprocess("norms", "--sampler", "chain", "--N", "20", "--L", "16", "--M", "2", "--out", str(target))
     assert result.returncode == 0, result.stderr
     assert np.load(target).shape == (2, 16)

@@ -5,7 +5,7 @@ import pytest
 
 from nnfield.cli import main
 
-SIMULATE_ERRORS = [
+NORMS_ERRORS = [
     (["--sigma-w2", "3"], ("--sigma-w2 3", "0 < sigma_w^2 < 1")),
     (["--phi", "relu", "--sigma-w2", "2.5"], ("--sigma-w2 2.5", "0 < sigma_w^2 < 2")),
     (["--N", "1000000000"], ("--N 1000000000", "memory", "lower --N or --M")),
@@ -33,10 +33,10 @@ def one_line_error(capsys, argv, *fragments):
     return lines[0]
 
 
-@pytest.mark.parametrize("arguments, fragments", SIMULATE_ERRORS)
-def test_simulate_refuses_in_one_line(arguments, fragments, capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("arguments, fragments", NORMS_ERRORS)
+def test_norms_refuses_in_one_line(arguments, fragments, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    one_line_error(capsys, ["simulate", *arguments, "--quiet"], *fragments)
+    one_line_error(capsys, ["norms", *arguments, "--quiet"], *fragments)
     assert not list(tmp_path.iterdir())
 
 
@@ -46,19 +46,19 @@ def test_out_is_checked_before_the_simulation(capsys, tmp_path, monkeypatch):
     def never(*arguments, **keywords):
         raise AssertionError("the simulation ran before --out was checked")
 
-    monkeypatch.setattr(samplers, "exact_network_norms", never)
-    line = one_line_error(capsys, ["simulate", "--out", str(tmp_path), "--quiet"], "--out", "is a folder")
+    monkeypatch.setattr(samplers, "exact_network_observables", never)
+    line = one_line_error(capsys, ["norms", "--out", str(tmp_path), "--quiet"], "--out", "is a folder")
     assert "tmp" not in line.split("is a folder")[1].split("norms.npy")[0].replace(str(tmp_path), "")
 
 
 def test_unknown_paper_and_option(capsys):
     one_line_error(capsys, ["derive", "nature2020"], "invalid choice", "schoenholz2017")
     one_line_error(capsys, ["audit", "--seed", "-5", "--no-simulate"], "--seed", ">= 0")
-    one_line_error(capsys, ["simulate", "--width", "3"], "--width", "valid options", "--N")
+    one_line_error(capsys, ["norms", "--width", "3"], "--width", "valid options", "--N")
 
 
 def test_help_shows_defaults(capsys):
-    assert main(["simulate", "--help"]) == 0
+    assert main(["norms", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     for default in ("(default: exact)", "(default: linear)", "(default: 0.5)", "(default: 0.01)", "(default: 200)",
                     "(default: 1024)", "(default: 0)"):
@@ -69,8 +69,8 @@ def test_help_shows_defaults(capsys):
 
 
 @pytest.mark.parametrize("phi, sigma_w2", [("linear", "0.5"), ("tanh", "1.5"), ("relu", "1.5")])
-def test_simulate_prints_a_prediction_for_every_activation(phi, sigma_w2, capsys):
-    status = main(["simulate", "--phi", phi, "--sigma-w2", sigma_w2, "--N", "50", "--L", "64", "--M", "20",
+def test_norms_prints_a_prediction_for_every_activation(phi, sigma_w2, capsys):
+    status = main(["norms", "--phi", phi, "--sigma-w2", sigma_w2, "--N", "50", "--L", "64", "--M", "20",
                    "--quiet"])
     out = capsys.readouterr().out
     assert status == 0
@@ -86,3 +86,7 @@ def test_repeated_paper_is_audited_once(capsys, tmp_path):
                  "--out", str(tmp_path / "report")]) == 0
     out = capsys.readouterr().out
     assert "5 questions answered" in out
+
+
+def test_the_old_simulate_command_names_its_new_name(capsys):
+    one_line_error(capsys, ["simulate", "--phi", "tanh"], "nnfield simulate", "now 'nnfield norms'", "same options")

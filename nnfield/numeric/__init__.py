@@ -18,7 +18,7 @@
 - :mod:`~nnfield.numeric.boltzmann`: exact Boltzmann moments of an isotropic multiplet (mpmath quadrature);
 - :mod:`~nnfield.numeric.transfer`: the chain of O(D) weights solved by its transfer operator;
 - :mod:`~nnfield.numeric.chain_monte_carlo`: the same chain by checkerboard Metropolis;
-- :mod:`~nnfield.numeric.relu_networks`: bias-free networks, exact gradients and Hessians, gradient descent;
+- :mod:`~nnfield.numeric.networks`: the one forward pass; bias-free networks, exact gradients and Hessians, gradient descent;
 - :mod:`~nnfield.numeric.dyson`: the vector Dyson equation and random block matrices;
 - :mod:`~nnfield.numeric.finite_width`: the kernel and fourth cumulant of deep networks to first order
   in 1/width, and the exact law of piecewise-linear networks.
@@ -27,7 +27,7 @@
 
 from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix
 from nnfield.numeric.evidence import Check, Evidence
-from nnfield.numeric.samplers import as_generator, dense_network_norms, exact_network_norms, linear_norm_chain
+from nnfield.numeric.samplers import as_generator, dense_network_observables, exact_network_observables, linear_norm_chain
 from nnfield.numeric.spectra import ModeCovarianceEstimate, bulk_window, mode_covariance_estimate, windowed_prediction
 from nnfield.numeric.statistics import compare_with_prediction, two_sample_test
 
@@ -41,8 +41,8 @@ __all__ = [
     "compare_with_prediction",
     "compile_expression",
     "compile_matrix",
-    "dense_network_norms",
-    "exact_network_norms",
+    "dense_network_observables",
+    "exact_network_observables",
     "linear_norm_chain",
     "mode_covariance_estimate",
     "two_sample_test",

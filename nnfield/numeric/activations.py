@@ -58,6 +58,7 @@ __all__ = [
     "InfiniteAverageError",
     "PairAverage",
     "activation",
+    "as_activation",
 ]
 
 CLOSED_FORM = "closed form"
@@ -243,6 +244,22 @@ class Activation:
         """:math:`\\phi''` on NumPy arrays (Dirac deltas at kinks dropped)."""
         return _stable(sp.diff(self.expression, self.variable, 2), self.variable)
 
+    @functools.cached_property
+    def gate_function(self) -> Callable | None:
+        """:math:`g` on NumPy arrays, 0 at the kink (:math:`\\Theta(0) = 0`); ``None`` without a gate.
+
+        Where :math:`g` is locally constant, :math:`\\phi' = g`: the slope networks use away from kinks.
+
+        Examples
+        --------
+        >>> RELU.gate_function(np.array([-1.0, 0.0, 2.0])), TANH.gate_function is None
+        (array([0., 0., 1.]), True)
+        """
+        if self.gate is None:
+            return None
+        at_kink_zero = self.gate.replace(sp.Heaviside, lambda argument, *_: sp.Heaviside(argument, 0))
+        return _stable(at_kink_zero, self.variable)
+
     def average(self, integrand: sp.Expr | None = None) -> GaussianAverage:
         """:math:`E[h(\\sqrt q z)]` for ``integrand`` :math:`h` (default :math:`\\phi^2`), an expression in ``variable``.
 
@@ -339,6 +356,35 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
             raise ValueError(f"the gate g must satisfy {expression} = {variable} * g; got g = {gate}, "
                              f"which differs at x = {mismatch}")
     return Activation(name or str(expression), expression, variable, gate)
+
+
+def as_activation(chosen, variable: sp.Symbol | None = None) -> Activation:
+    """``chosen`` as an :class:`Activation`: an Activation as it is, or a SymPy expression in ``variable``.
+
+    The one adapter of every function that takes an activation (the mean-field maps, the
+    finite-width recursion).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", real=True)
+    >>> as_activation(TANH) is TANH, as_activation(sp.tanh(x), x).name
+    (True, 'tanh(x)')
+    >>> as_activation(sp.tanh(x))
+    Traceback (most recent call last):
+    ...
+    TypeError: the expression tanh(x) needs its variable, a SymPy Symbol; got None
+    """
+    if isinstance(chosen, Activation):
+        if variable is not None:
+            raise TypeError("give an Activation alone, or a SymPy expression with its variable; not both "
+                            f"(got the Activation {chosen.name!r} and the variable {variable!r})")
+        return chosen
+    if isinstance(chosen, sp.Expr):
+        if not isinstance(variable, sp.Symbol):
+            raise TypeError(f"the expression {chosen} needs its variable, a SymPy Symbol; got {variable!r}")
+        return activation(chosen, variable)
+    raise TypeError("activation must be an Activation (e.g. nnfield.numeric.activations.TANH) or a SymPy "
+                    f"expression such as tanh(z) with its variable; got {type(chosen).__name__}")
 
 
 # ---------------------------------------------------------------------------------------------

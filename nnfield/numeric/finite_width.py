@@ -37,8 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from nnfield.numeric.activations import Activation
-from nnfield.numeric.activations import activation as new_activation
+from nnfield.numeric.activations import Activation, as_activation
 from nnfield.numeric.compile import compile_expression
 from nnfield.numeric.parameters import non_negative_real, positive_integer, positive_real
 from nnfield.numeric.plots import new_figure, save_figure
@@ -274,19 +273,6 @@ def _compiled_recursion():
                  for equation in (recursion.kernel, recursion.kernel_correction, recursion.fourth))
 
 
-def _as_activation(activation, variable) -> Activation:
-    if isinstance(activation, Activation):
-        if variable is not None:
-            raise TypeError("give variable only with a SymPy expression; an Activation carries its own")
-        return activation
-    if isinstance(activation, sp.Expr):
-        if not isinstance(variable, sp.Symbol):
-            raise TypeError(f"an expression needs its variable, a SymPy Symbol; got {variable!r}")
-        return new_activation(activation, variable)
-    raise TypeError("activation must be an Activation (e.g. nnfield.numeric.activations.TANH) or a SymPy "
-                    f"expression with its variable; got {type(activation).__name__}")
-
-
 def cumulants(activation, variable=None, *, sigma_w2, sigma_b2, width, depth, input_q=1.0) -> FiniteWidthCumulants:
     """The kernel, its 1/n shift and the fourth cumulant of a pre-activation of a deep network of width n.
 
@@ -325,7 +311,7 @@ def cumulants(activation, variable=None, *, sigma_w2, sigma_b2, width, depth, in
     >>> relu.excess_kurtosis.round(12), relu.methods["h"]
     (array([0.  , 0.15, 0.3 ]), 'closed form')
     """
-    activation = _as_activation(activation, variable)
+    activation = as_activation(activation, variable)
     sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance times the width")
     sigma_b2 = non_negative_real("sigma_b2", sigma_b2, "the bias variance")
     width = positive_integer("width", width, "the number of units n of every layer")

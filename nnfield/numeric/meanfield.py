@@ -32,7 +32,7 @@ import numpy as np
 import sympy as sp
 from scipy import optimize
 
-from nnfield.numeric.activations import Activation, InfiniteAverageError, activation as make_activation
+from nnfield.numeric.activations import Activation, InfiniteAverageError, as_activation
 from nnfield.numeric.parameters import non_negative_real, positive_integer, positive_real
 
 __all__ = ["MeanField", "TangentKernel", "critical_sigma_w2", "mean_field"]
@@ -333,19 +333,6 @@ def _stable_correlation(field: MeanField, q: float) -> float:
     return field._stable_correlation(q)
 
 
-def _as_activation(chosen, variable) -> Activation:
-    if isinstance(chosen, Activation):
-        if variable is not None:
-            raise TypeError("give an Activation alone, or a SymPy expression with its variable; not both")
-        return chosen
-    if isinstance(chosen, sp.Expr):
-        if variable is None:
-            raise TypeError(f"a SymPy expression needs its variable: mean_field({chosen}, variable, ...)")
-        return make_activation(chosen, variable)
-    raise TypeError("activation must be an Activation (e.g. nnfield.numeric.activations.TANH) or a SymPy expression "
-                    f"such as tanh(z); got {type(chosen).__name__}")
-
-
 def mean_field(activation, variable: sp.Symbol | None = None, *, sigma_w2, sigma_b2) -> MeanField:
     """The mean-field maps of ``activation``: an :class:`Activation`, or a SymPy expression in ``variable``.
 
@@ -363,7 +350,7 @@ def mean_field(activation, variable: sp.Symbol | None = None, *, sigma_w2, sigma
     >>> tanh.method, round(tanh.fixed_point(), 4)
     ('trapezoidal quadrature (spacing 0.25/sqrt(q))', 0.2902)
     """
-    chosen = _as_activation(activation, variable)
+    chosen = as_activation(activation, variable)
     sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance")
     sigma_b2 = non_negative_real("sigma_b2", sigma_b2, "the bias variance; 0 for a network without biases")
     return MeanField(chosen, sigma_w2, sigma_b2)
@@ -385,7 +372,7 @@ def critical_sigma_w2(activation, variable: sp.Symbol | None = None, *, sigma_b2
     >>> round(critical_sigma_w2(RELU, sigma_b2=0.0), 10), round(critical_sigma_w2(ERF, sigma_b2=0.0), 7)
     (2.0, 0.7853982)
     """
-    chosen = _as_activation(activation, variable)
+    chosen = as_activation(activation, variable)
     sigma_b2 = non_negative_real("sigma_b2", sigma_b2, "the bias variance")
     largest = positive_real("largest", largest, "the largest weight variance searched")
     direct = _critical_through_variance(chosen, sigma_b2, largest)

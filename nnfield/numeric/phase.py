@@ -26,18 +26,19 @@ from nnfield.numeric.plots import new_figure, save_figure
 from nnfield.numeric.samplers import as_generator, exact_network_overlaps
 from nnfield.numeric.statistics import exponential_approach
 
-__all__ = ["ACTIVATIONS", "MeasuredCorrelation", "correlation_sequences", "measure_correlation_approach",
+__all__ = ["SWEPT_ACTIVATIONS", "MeasuredCorrelation", "correlation_sequences", "measure_correlation_approach",
            "plot_phase_diagram"]
 
 
-#: The activations of the phase diagrams, by name.
-ACTIVATIONS = {activation.name: activation for activation in (LINEAR, RELU, TANH, ERF)}
+#: The activations of the phase diagrams and sweeps, by name: shipped ones (nnfield.numeric.activations) whose
+#: critical lines the mean field gives.
+SWEPT_ACTIVATIONS = {activation.name: activation for activation in (LINEAR, RELU, TANH, ERF)}
 
 
 def _activation(name: str):
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"phi must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
-    return ACTIVATIONS[name]
+    if not isinstance(name, str) or name not in SWEPT_ACTIVATIONS:
+        raise ValueError(f"phi must be one of {', '.join(SWEPT_ACTIVATIONS)}; got {name!r}")
+    return SWEPT_ACTIVATIONS[name]
 
 
 def correlation_sequences(phi: str, sigma_w2, sigma_b2, N, L, M, *, q_first=1.0, c_first=0.99,  # noqa: N803

@@ -5,17 +5,17 @@ Networks have ``z^l = W^l phi(z^{l-1}) + b^l`` with ``W ~ N(0, sigma_w2/N)`` ent
 :class:`~nnfield.numeric.activations.Activation` or a function of arrays, width N, depth L, and a
 random input ``x ~ N(0, I_N)`` that the first layer sees as it is, ``z^0 = W^0 x + b^0`` (the paper's eq 4). Three samplers draw the same law:
 
-- :func:`dense_network_norms` draws every weight matrix, as the paper does (App. 8.3): O(N^2) a layer;
-- :func:`exact_network_norms` draws each layer from its conditional law given the previous one,
+- :func:`dense_network_observables` draws every weight matrix, as the paper does (App. 8.3): O(N^2) a layer;
+- :func:`exact_network_observables` draws each layer from its conditional law given the previous one,
   ``z^l ~ N(0, (sigma_w2 |phi(z^{l-1})|^2/N + sigma_b2) I_N)``: O(N) a layer;
 - :func:`linear_norm_chain` for ``phi(z) = z`` follows the norm alone,
   ``r_l^2 = (sigma_w2 r_{l-1}^2/N + sigma_b2) chi^2_N``: O(1) a layer;
-- :func:`relu_field_chain` for ``phi(z) = max(z, 0)`` follows ``(r_+, r_-, k)`` alone: given the
+- :func:`relu_parts_chain` for ``phi(z) = max(z, 0)`` follows ``(r_+, r_-, k)`` alone: given the
   previous layer, k ~ Binomial(N, 1/2) units are positive, ``r_+^2 = D chi^2_k`` and
   ``r_-^2 = D chi^2_{N-k}`` with ``D = sigma_w2 r_{+,l-1}^2/N + sigma_b2``: O(1) a layer.
 
 The dense and exact samplers record an observable of each layer: the norm ``|z^l|`` by default
-(an array of shape ``(M, L)``), or e.g. :func:`relu_fields` (shape ``(M, L, 3)``).
+(an array of shape ``(M, L)``), or e.g. :func:`relu_parts` (shape ``(M, L, 3)``).
 """
 
 from __future__ import annotations
@@ -30,17 +30,16 @@ from nnfield.numeric.parameters import non_negative_real, positive_integer, posi
 
 __all__ = [
     "as_generator",
-    "dense_network_norms",
+    "dense_network_observables",
     "dense_network_overlaps",
     "dense_network_units",
     "exact_network_overlaps",
-    "exact_network_norms",
+    "exact_network_observables",
     "exact_network_units",
     "linear_norm_chain",
     "norm",
-    "relu",
-    "relu_field_chain",
-    "relu_fields",
+    "relu_parts_chain",
+    "relu_parts",
 ]
 
 
@@ -49,17 +48,12 @@ def norm(z: np.ndarray) -> np.ndarray:
     return np.sqrt(np.einsum("...n,...n->...", z, z))
 
 
-def relu(z: np.ndarray) -> np.ndarray:
-    """The rectified linear activation, ``max(z, 0)``."""
-    return np.maximum(z, 0.0)
-
-
-def relu_fields(z: np.ndarray) -> np.ndarray:
+def relu_parts(z: np.ndarray) -> np.ndarray:
     """``(r_+, r_-, k)`` of each row: norms of the positive and negative parts, number of positive units.
 
     Examples
     --------
-    >>> relu_fields(np.array([[3.0, -4.0, 0.0, 1.0]]))
+    >>> relu_parts(np.array([[3.0, -4.0, 0.0, 1.0]]))
     array([[3.16227766, 4.        , 2.        ]])
     """
     positive = z > 0
@@ -109,15 +103,16 @@ def _as_function(phi):
     return phi
 
 
-def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
+def dense_network_observables(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
                         progress=False) -> np.ndarray:
     """An observable (by default the norm) of every layer of M networks, drawing every weight matrix.
 
     Examples
     --------
-    >>> dense_network_norms(0.5, 0.01, N=20, L=5, M=3, rng=0).shape
+    >>> dense_network_observables(0.5, 0.01, N=20, L=5, M=3, rng=0).shape
     (3, 5)
-    >>> dense_network_norms(0.5, 0.01, N=20, L=5, M=3, phi=relu, observe=relu_fields, rng=0).shape
+    >>> from nnfield.numeric.activations import RELU
+    >>> dense_network_observables(0.5, 0.01, N=20, L=5, M=3, phi=RELU, observe=relu_parts, rng=0).shape
     (3, 5, 3)
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
@@ -135,7 +130,7 @@ def dense_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
     return np.asarray(records, dtype=float)
 
 
-def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
+def exact_network_observables(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, rng=None,
                         progress=False) -> np.ndarray:
     """An observable (by default the norm) of every layer of M networks, each layer drawn from its law
     given the previous one.
@@ -146,7 +141,7 @@ def exact_network_norms(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=norm, 
 
     Examples
     --------
-    >>> exact_network_norms(0.5, 0.01, N=20, L=5, M=3, phi=np.tanh, rng=0).shape
+    >>> exact_network_observables(0.5, 0.01, N=20, L=5, M=3, phi=np.tanh, rng=0).shape
     (3, 5)
     """
     sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
@@ -190,7 +185,7 @@ def linear_norm_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
     return norms[0] if np.ndim(sigma_w2) == 0 else norms
 
 
-def relu_field_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
+def relu_parts_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
     """``(r_+, r_-, k)`` of every layer of M rectified linear networks, following these fields alone.
 
     Given the previous layer, the N units are independent centred Gaussians of variance
@@ -202,7 +197,7 @@ def relu_field_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
 
     Examples
     --------
-    >>> relu_field_chain([0.5, 1.5], 0.01, N=200, L=8, M=4, rng=1).shape
+    >>> relu_parts_chain([0.5, 1.5], 0.01, N=200, L=8, M=4, rng=1).shape
     (2, 4, 8, 3)
     """
     values = np.atleast_1d(np.asarray(sigma_w2, dtype=float))
@@ -302,7 +297,7 @@ def dense_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, r
 
     ``z^1 = W^1 x + b^1`` and ``z^l = W^l phi(z^{l-1}) + b^l`` with ``W ~ N(0, sigma_w2/N)``,
     ``b ~ N(0, sigma_b2)`` (``sigma_b2 = 0`` allowed), width N, and the fixed input
-    ``x = sqrt(input_q) (1, ..., 1)``, so ``|x|^2/N = input_q``. Unlike :func:`dense_network_norms`,
+    ``x = sqrt(input_q) (1, ..., 1)``, so ``|x|^2/N = input_q``. Unlike :func:`dense_network_observables`,
     whose input is random, the first layer is then exactly Gaussian, of variance
     ``sigma_w2 input_q + sigma_b2``. Networks are drawn ``batch`` at a time.
 
@@ -310,7 +305,8 @@ def dense_network_units(sigma_w2, sigma_b2, N, L, M, *, phi=None, input_q=1.0, r
 
     Examples
     --------
-    >>> dense_network_units(0.5, 0.0, N=8, L=3, M=5, phi=relu, rng=0).shape
+    >>> from nnfield.numeric.activations import RELU
+    >>> dense_network_units(0.5, 0.0, N=8, L=3, M=5, phi=RELU, rng=0).shape
     (5, 3, 8)
     """
     sigma_w2, sigma_b2, N, L, M, input_q = _check_units(sigma_w2, sigma_b2, N, L, M, input_q)

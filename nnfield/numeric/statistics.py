@@ -769,3 +769,32 @@ def power_law_fit(x, y, y_error=None) -> PowerLawFit:
         covariance = np.linalg.inv(normal) * max(1.0, reduced or 1.0)
     return PowerLawFit(float(coefficients[1]), float(np.sqrt(covariance[1, 1])), float(np.exp(coefficients[0])),
                        reduced, int(x.size))
+
+
+def relative_deviation(value, reference) -> float:
+    """``max|value - reference| / max|reference|``, the largest deviation in units of the reference's scale.
+
+    The absolute deviation when the reference vanishes (0 when both do).
+
+    Examples
+    --------
+    >>> relative_deviation([1.0, 2.5], [1.0, 2.0]), relative_deviation(0.0, 0.0)
+    (0.25, 0.0)
+    """
+    reference = np.asarray(reference, dtype=float)
+    scale = np.abs(reference).max()
+    difference = np.abs(np.asarray(value, dtype=float) - reference).max()
+    return float(difference / scale) if scale else float(difference)
+
+
+def symmetry_p_value(values) -> float:
+    """The p-value of symmetry about zero: Wilcoxon's signed-rank test, exact zeros dropped.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> symmetry_p_value(rng.standard_normal(400)) > 0.01, symmetry_p_value(rng.exponential(size=400)) < 1e-10
+    (True, True)
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    return float(stats.wilcoxon(values[values != 0], zero_method="wilcox").pvalue)

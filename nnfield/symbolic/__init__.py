@@ -34,7 +34,7 @@ Nothing here knows a paper; :mod:`nnfield.derivations` uses it to write the pape
 """
 
 from nnfield.symbolic.cases import CaseTable, condition_from_cases
-from nnfield.symbolic.claims import Claim, Comparison, Derivation, Step, compare
+from nnfield.symbolic.claims import Claim, ClaimFactory, Comparison, Derivation, Step, compare
 from nnfield.symbolic.conditions import (
     is_positive_under,
     positivity_condition,
@@ -75,6 +75,7 @@ __all__ = [
     "BernoulliFactorization",
     "CaseTable",
     "Claim",
+    "ClaimFactory",
     "Comparison",
     "Derivation",
     "EffectiveFieldTheory",

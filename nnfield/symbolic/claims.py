@@ -28,7 +28,7 @@ from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
 from nnfield.symbolic.lattice import ring_residual, same_ring_energy
 
-__all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "Step", "Derivation", "STATUSES"]
+__all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "ClaimFactory", "Step", "Derivation", "STATUSES"]
 
 #: The verdicts a claim can carry, in the vocabulary of the audit report.
 #: ``simulation not run`` is not a verdict: the record of a claim that a check decides, when the check did not run.
@@ -429,6 +429,54 @@ class Claim:
             rf"\underbrace{{{self.printed_latex}}}_{{\text{{printed}}}} {verdict} "
             rf"\underbrace{{{self.derived_latex}}}_{{\text{{derived}}}}$"
         )
+
+
+@dataclass(frozen=True)
+class ClaimFactory:
+    """The one way a paper makes its claims: its id and quotes fixed, each claim compared with :func:`compare`.
+
+    Calling the factory with ``(key, equation, title, printed, derived)`` gives the :class:`Claim` of
+    equation ``equation`` whose quote is ``quotes[key]``; ``also``, ``note``, ``statement`` and
+    ``limit`` are the claim's fields, every other keyword goes to :func:`compare` (after the
+    factory's ``options``). A statement (``statement=True``) is compared with ``kind="statement"``.
+
+    Attributes
+    ----------
+    paper : str
+        The paper's short id.
+    quotes : Mapping
+        The printed LaTeX of each claim, by key.
+    options : Mapping
+        Keywords every comparison of the paper takes (e.g. its ``definitions``, the paper's abbreviations,
+        which become the claims' :attr:`Claim.abbreviations`).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> claim = ClaimFactory("mine", {"square": "(x+1)^2"})
+    >>> made = claim("square", "1", "a square", (x + 1)**2, x**2 + 2*x + 1)
+    >>> made.paper, made.quote, made.status()
+    ('mine', '(x+1)^2', 'reproduced')
+    >>> claim("cube", "2", "a cube", x**3, x**3)
+    Traceback (most recent call last):
+    ...
+    KeyError: "no quote under the key 'cube' in mine's quotes; keys: ['square']"
+    """
+
+    paper: str
+    quotes: Mapping[str, str]
+    options: Mapping = field(default_factory=dict)
+
+    def __call__(self, key: str, equation: str, title: str, printed, derived, *, also=(), note: str = "",
+                 statement: bool = False, limit: str = "", **options) -> Claim:
+        if key not in self.quotes:
+            raise KeyError(f"no quote under the key {key!r} in {self.paper}'s quotes; keys: {sorted(self.quotes)}")
+        options = {**self.options, **options}
+        if statement:
+            options.setdefault("kind", "statement")
+        return Claim(self.paper, equation, tuple(also), title, self.quotes[key], printed, derived,
+                     compare(printed, derived, **options), note, statement, limit,
+                     abbreviations=options.get("definitions", {}))
 
 
 @dataclass(frozen=True)

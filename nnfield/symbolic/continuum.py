@@ -79,12 +79,11 @@ class EffectiveFieldTheory:
 
         Examples
         --------
-        >>> import sympy as sp
-        >>> from nnfield.symbolic import lattice_model, uniform_saddle, quadratic_fluctuations, fourier_kernel
-        >>> x, l, m = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True), sp.Symbol("m", positive=True)
-        >>> model = lattice_model(m * x[l]**2 / 2 + (x[l] - x[l - 1])**2 / 2, [x], l)
-        >>> eft = continuum_limit(fourier_kernel(quadratic_fluctuations(uniform_saddle(model))))
-        >>> eft.correlation_lengths_at({m: 4})
+        >>> from nnfield.symbolic import uniform_saddle, quadratic_fluctuations, fourier_kernel
+        >>> chain.energy  # the harmonic chain of conftest.py (doctest namespace), with m and k
+        k*(-x[l - 1] + x[l])**2/2 + m*x[l]**2/2
+        >>> eft = continuum_limit(fourier_kernel(quadratic_fluctuations(uniform_saddle(chain))))
+        >>> eft.correlation_lengths_at({m: 4, k: 1})
         (0.5,)
         """
         import numpy as np
@@ -109,15 +108,12 @@ def continuum_limit(kernel: FourierKernel, x: sp.Symbol | None = None) -> Effect
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> from nnfield.symbolic.lattice import lattice_model
     >>> from nnfield.symbolic.saddle import uniform_saddle
     >>> from nnfield.symbolic.fluctuations import quadratic_fluctuations
     >>> from nnfield.symbolic.fourier import fourier_kernel
-    >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
-    >>> m, k = sp.symbols("m k", positive=True)
-    >>> model = lattice_model(m * x[l]**2 / 2 + k * (x[l] - x[l - 1])**2 / 2, [x], l)
-    >>> eft = continuum_limit(fourier_kernel(quadratic_fluctuations(uniform_saddle(model))))
+    >>> chain.energy  # the harmonic chain of conftest.py (doctest namespace), with m and k
+    k*(-x[l - 1] + x[l])**2/2 + m*x[l]**2/2
+    >>> eft = continuum_limit(fourier_kernel(quadratic_fluctuations(uniform_saddle(chain))))
     >>> eft.energy_density()
     k*Derivative(epsilon(x), x)**2/2 + m*epsilon(x)**2/2
     >>> eft.correlation_lengths

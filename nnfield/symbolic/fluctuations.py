@@ -111,13 +111,10 @@ def quadratic_fluctuations(
     --------
     A harmonic chain :math:`E_l = \\tfrac{m}{2} x_l^2 + \\tfrac{k}{2}(x_l - x_{l-1})^2`:
 
-    >>> import sympy as sp
-    >>> from nnfield.symbolic.lattice import lattice_model
     >>> from nnfield.symbolic.saddle import uniform_saddle
-    >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
-    >>> m, k = sp.symbols("m k", positive=True)
-    >>> model = lattice_model(m * x[l]**2 / 2 + k * (x[l] - x[l - 1])**2 / 2, [x], l)
-    >>> fluctuations = quadratic_fluctuations(uniform_saddle(model))
+    >>> chain.energy  # the harmonic chain of conftest.py (doctest namespace), with m and k
+    k*(-x[l - 1] + x[l])**2/2 + m*x[l]**2/2
+    >>> fluctuations = quadratic_fluctuations(uniform_saddle(chain))
     >>> [(delta, matrix[0, 0]) for delta, matrix in fluctuations.blocks]
     [(-1, -k), (0, 2*k + m), (1, -k)]
     """

@@ -194,14 +194,11 @@ def fourier_kernel(fluctuations: QuadraticFluctuations, q: sp.Symbol | None = No
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> from nnfield.symbolic.lattice import lattice_model
     >>> from nnfield.symbolic.saddle import uniform_saddle
     >>> from nnfield.symbolic.fluctuations import quadratic_fluctuations
-    >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
-    >>> m, k = sp.symbols("m k", positive=True)
-    >>> model = lattice_model(m * x[l]**2 / 2 + k * (x[l] - x[l - 1])**2 / 2, [x], l)
-    >>> fourier_kernel(quadratic_fluctuations(uniform_saddle(model))).matrix[0, 0]
+    >>> chain.energy  # the harmonic chain of conftest.py (doctest namespace), with m and k
+    k*(-x[l - 1] + x[l])**2/2 + m*x[l]**2/2
+    >>> fourier_kernel(quadratic_fluctuations(uniform_saddle(chain))).matrix[0, 0]
     -2*k*cos(q) + 2*k + m
     """
     if q is None:

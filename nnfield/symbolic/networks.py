@@ -2,12 +2,18 @@
 
 A network of depth :math:`L` and widths :math:`n_0, \\dots, n_L` acts on a row vector of inputs,
 
-.. math:: z_l = a_{l-1} W_l + b_l, \\qquad a_l = \\phi(z_l), \\qquad T(x) = z_L \\;(\\text{or } \\phi(z_L)),
+.. math:: z_l = a_{l-1} W_l^\\top + b_l, \\qquad a_l = \\phi(z_l), \\qquad T(x) = z_L \\;(\\text{or } \\phi(z_L)),
 
-with :math:`W_l` of shape :math:`(n_{l-1}, n_l)`. A rectified linear unit is written with its gate,
-:math:`\\mathrm{ReLU}(z) = h z` with :math:`h = \\Theta(z)`; the gate is locally constant wherever
-:math:`z \\neq 0`, so derivatives are taken at a fixed gate pattern (gates as symbols) and
-:meth:`ForwardPass.resolve` puts :math:`\\Theta(z)` back.
+with :math:`W_l` of shape :math:`(n_l, n_{l-1})`: the weight convention of every network in nnfield (the
+numeric forward pass :func:`nnfield.numeric.networks.forward_pass` is the same map), entry
+:math:`w^l_{i,j}` joining unit j of layer l-1 to unit i of layer l.
+
+The activation is an activation object: anything with a SymPy ``expression`` in one ``variable`` and a
+``gate`` (``None``, or :math:`g` with :math:`\\phi(x) = x\\, g(x)`), such as the shipped
+:class:`nnfield.numeric.activations.Activation` objects. A gated activation whose gate is not constant
+(the ReLU, :math:`g = \\Theta(z)`) is written with gate symbols, :math:`\\phi(z) = h z`; the gate is
+locally constant wherever :math:`z \\neq 0`, so derivatives are taken at a fixed gate pattern and
+:meth:`ForwardPass.resolve` puts :math:`g(z)` back (with :math:`\\Theta(0) = 0`).
 """
 
 from __future__ import annotations
@@ -16,11 +22,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["ACTIVATIONS", "LOSSES", "FeedforwardNetwork", "ForwardPass", "feedforward_network", "margin_loss",
-           "weight_matrix"]
+__all__ = ["LOSSES", "FeedforwardNetwork", "ForwardPass", "feedforward_network", "margin_loss", "weight_matrix"]
 
-#: Activations: ``relu`` (gated, piecewise linear) and ``tanh`` (smooth).
-ACTIVATIONS = ("relu", "tanh")
 #: Losses of the margin :math:`m = yT`: ``hinge`` :math:`\\max(0, 1 - m)`, ``squared`` :math:`(1-m)^2/2`,
 #: ``logistic`` :math:`\\log(1 + e^{-m})`.
 LOSSES = ("hinge", "squared", "logistic")
@@ -45,26 +48,29 @@ class ForwardPass:
     ----------
     inputs : sympy.ImmutableMatrix
         Row vector, shape ``(1, n_0)``.
-    fields : tuple of sympy.ImmutableMatrix
-        The pre-activations :math:`z_l`, ``l = 1..L``, with the gates below as symbols.
+    pre_activations : tuple of sympy.ImmutableMatrix
+        :math:`z_l`, ``l = 1..L``, with the gates below as symbols.
     gates : tuple of sympy.ImmutableMatrix
         The gate symbols of each gated layer (hidden layers, and the output with ``output_gate``);
-        empty for a smooth activation.
+        empty for an activation without a gate symbol.
     output : sympy.ImmutableMatrix
         :math:`T(x)`, shape ``(1, n_L)``, at the fixed gate pattern.
+    gate : sympy.Lambda or None
+        :math:`z \\mapsto g(z)`, zero at a kink, that each gate symbol stands for.
     """
 
     inputs: sp.ImmutableMatrix
-    fields: tuple[sp.ImmutableMatrix, ...]
+    pre_activations: tuple[sp.ImmutableMatrix, ...]
     gates: tuple[sp.ImmutableMatrix, ...]
     output: sp.ImmutableMatrix
+    gate: sp.Lambda | None = None
 
     def gate_values(self) -> dict:
-        """Each gate symbol -> :math:`\\Theta(z)` (zero at :math:`z = 0`), with the gates below resolved too."""
+        """Each gate symbol -> :math:`g(z)` (:math:`\\Theta(0) = 0`), with the gates below resolved too."""
         values = {}
-        for gates, fields in zip(self.gates, self.fields):
-            for gate, field in zip(gates, fields):
-                values[gate] = sp.Heaviside(field.xreplace(values), 0)
+        for gates, pre_activations in zip(self.gates, self.pre_activations):
+            for gate, z in zip(gates, pre_activations):
+                values[gate] = self.gate(z.xreplace(values))
         return values
 
     def resolve(self, expression):
@@ -80,10 +86,10 @@ class FeedforwardNetwork:
     ----------
     widths : tuple of int
         :math:`(n_0, \\dots, n_L)`.
-    activation : str
-        One of :data:`ACTIVATIONS`.
+    activation : activation object
+        With ``expression``, ``variable`` and ``gate`` (e.g. :data:`nnfield.numeric.activations.RELU`).
     weights : tuple of sympy.ImmutableMatrix
-        :math:`W_1, \\dots, W_L`.
+        :math:`W_1, \\dots, W_L`, :math:`W_l` of shape :math:`(n_l, n_{l-1})`.
     biases : tuple of sympy.ImmutableMatrix
         :math:`b_1, \\dots, b_L` (row vectors), or empty for a bias-free network.
     output_gate : bool
@@ -91,7 +97,7 @@ class FeedforwardNetwork:
     """
 
     widths: tuple[int, ...]
-    activation: str
+    activation: object
     weights: tuple[sp.ImmutableMatrix, ...]
     biases: tuple[sp.ImmutableMatrix, ...]
     output_gate: bool
@@ -112,53 +118,70 @@ class FeedforwardNetwork:
         Examples
         --------
         >>> import sympy as sp
-        >>> network = feedforward_network((1, 1, 1))
+        >>> from nnfield.numeric.activations import RELU
+        >>> network = feedforward_network((1, 1, 1), RELU)
         >>> network.forward(sp.Matrix([[sp.Symbol("x")]])).output
         Matrix([[h^{1}_{1}*w^{1}_{1,1}*w^{2}_{1,1}*x]])
         """
         activation = sp.ImmutableMatrix(inputs)
         if activation.shape != (1, self.widths[0]):
             raise ValueError(f"inputs must be a row vector of shape (1, {self.widths[0]}); got shape {activation.shape}")
-        fields, gates = [], []
+        gate = _gate(self.activation)
+        phi = sp.Lambda(self.activation.variable, self.activation.expression)
+        pre_activations, gates = [], []
         for layer, weights in enumerate(self.weights, 1):
-            field = activation * weights + (self.biases[layer - 1] if self.biases else sp.zeros(1, weights.shape[1]))
-            fields.append(sp.ImmutableMatrix(field))
+            z = activation * weights.T + (self.biases[layer - 1] if self.biases else sp.zeros(1, weights.shape[0]))
+            pre_activations.append(sp.ImmutableMatrix(z))
             if layer == self.depth and not self.output_gate:
-                activation = field
-            elif self.activation == "relu":
-                gate = sp.ImmutableMatrix(1, field.shape[1],
-                                          lambda _, j: sp.Symbol(f"h^{{{layer}}}_{{{j + 1}{tag}}}", nonnegative=True))
-                gates.append(gate)
-                activation = field.multiply_elementwise(gate)
+                activation = z
+            elif gate is not None:
+                symbols = sp.ImmutableMatrix(1, z.shape[1],
+                                             lambda _, j: sp.Symbol(f"h^{{{layer}}}_{{{j + 1}{tag}}}", nonnegative=True))
+                gates.append(symbols)
+                activation = z.multiply_elementwise(symbols)
             else:
-                activation = field.applyfunc(sp.tanh)
-        return ForwardPass(sp.ImmutableMatrix(inputs), tuple(fields), tuple(gates), sp.ImmutableMatrix(activation))
+                activation = z.applyfunc(phi)
+        return ForwardPass(sp.ImmutableMatrix(inputs), tuple(pre_activations), tuple(gates),
+                           sp.ImmutableMatrix(activation), gate)
 
 
-def feedforward_network(widths, *, activation: str = "relu", biases: bool = False,
-                        output_gate: bool = False) -> FeedforwardNetwork:
-    """A network with symbolic weights :math:`w^{l}_{i,j}` and biases :math:`b^{l}_{1,j}`.
+def _gate(activation) -> sp.Lambda | None:
+    """:math:`z \\mapsto g(z)` with :math:`\\Theta(0) = 0`, for a gate that is not constant; else ``None``."""
+    gate = activation.gate
+    if gate is None or not gate.has(activation.variable):
+        return None
+    at_kink_zero = gate.replace(sp.Heaviside, lambda argument, *_: sp.Heaviside(argument, 0))
+    return sp.Lambda(activation.variable, at_kink_zero)
+
+
+def feedforward_network(widths, activation, *, biases: bool = False, output_gate: bool = False) -> FeedforwardNetwork:
+    """A network with symbolic weights :math:`w^{l}_{i,j}` (:math:`W_l` of shape :math:`(n_l, n_{l-1})`) and biases
+    :math:`b^{l}_{1,j}`.
 
     Parameters
     ----------
     widths : sequence of int
         :math:`(n_0, \\dots, n_L)`, at least two entries, each positive.
-    activation : {"relu", "tanh"}
+    activation : activation object
+        With a SymPy ``expression`` in one ``variable`` and a ``gate`` (e.g.
+        :data:`nnfield.numeric.activations.RELU` or ``TANH``).
     biases : bool
     output_gate : bool
 
     Examples
     --------
-    >>> network = feedforward_network((2, 2, 1))
-    >>> network.depth, [len(layer) for layer in network.layers]
-    (2, [4, 2])
+    >>> from nnfield.numeric.activations import RELU
+    >>> network = feedforward_network((2, 2, 1), RELU)
+    >>> network.depth, [len(layer) for layer in network.layers], network.weights[1]
+    (2, [4, 2], Matrix([[w^{2}_{1,1}, w^{2}_{1,2}]]))
     """
     widths = tuple(widths)
     if len(widths) < 2 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in widths):
         raise ValueError(f"widths must be at least two positive integers (n_0, ..., n_L), i.e. depth >= 1; got {widths!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}; got {activation!r}")
-    weights = tuple(weight_matrix(l, widths[l - 1], widths[l]) for l in range(1, len(widths)))
+    if not all(hasattr(activation, name) for name in ("expression", "variable", "gate")):
+        raise TypeError("activation must be an activation object with expression, variable and gate, such as "
+                        f"nnfield.numeric.activations.RELU; got {activation!r}")
+    weights = tuple(weight_matrix(l, widths[l], widths[l - 1]) for l in range(1, len(widths)))
     bias_rows = tuple(weight_matrix(l, 1, widths[l], name="b") for l in range(1, len(widths))) if biases else ()
     return FeedforwardNetwork(widths, activation, weights, bias_rows, bool(output_gate))
 

@@ -1,10 +1,11 @@
 """The path expansion of a product of matrices with diagonal gates, and sign reflections.
 
-For matrices :math:`W_1, \\dots, W_L` (:math:`W_l` of shape :math:`(n_{l-1}, n_l)`) and gate vectors
-:math:`h_l`, the transfer matrix of a bias-free gated network is
+For matrices :math:`W_1, \\dots, W_L` (:math:`W_l` of shape :math:`(n_l, n_{l-1})`, the convention of
+:mod:`nnfield.symbolic.networks`) and gate vectors :math:`h_l`, the transfer matrix of a bias-free gated
+network is
 
-.. math:: M = W_1\\,\\mathrm{dg}(h_1)\\,W_2 \\cdots \\mathrm{dg}(h_{L-1})\\,W_L,
-          \\qquad M_{i_0 i_L} = \\sum_{i_1,\\dots,i_{L-1}} \\prod_{l=1}^{L-1} W^l_{i_{l-1}i_l} h^l_{i_l}\\; W^L_{i_{L-1}i_L},
+.. math:: M = W_L\\,\\mathrm{dg}(h_{L-1})\\,W_{L-1} \\cdots \\mathrm{dg}(h_1)\\,W_1,
+          \\qquad M_{i_L i_0} = \\sum_{i_1,\\dots,i_{L-1}} W^L_{i_L i_{L-1}} \\prod_{l=1}^{L-1} h^l_{i_l} W^l_{i_l i_{l-1}},
 
 a sum over the paths :math:`(i_0, \\dots, i_L)` of the product of the weights and gates met on the way.
 """
@@ -24,35 +25,36 @@ def _checked(weights, gates):
     if not weights:
         raise ValueError("at least one weight matrix is needed (depth >= 1)")
     for layer, (first, second) in enumerate(zip(weights, weights[1:]), 1):
-        if first.shape[1] != second.shape[0]:
-            raise ValueError(f"W_{layer} has shape {first.shape} and W_{layer + 1} shape {second.shape}; the columns of "
-                             "one must match the rows of the next")
+        if first.shape[0] != second.shape[1]:
+            raise ValueError(f"W_{layer} has shape {first.shape} and W_{layer + 1} shape {second.shape}; the rows of "
+                             "one (n_l) must match the columns of the next")
     gates = tuple(sp.ImmutableMatrix(g) for g in gates)
     if len(gates) not in (len(weights) - 1, len(weights)):
         raise ValueError(f"give one gate vector per hidden layer ({len(weights) - 1}), or one more for gated outputs; "
                          f"got {len(gates)}")
     for layer, (w, g) in enumerate(zip(weights, gates), 1):
-        if len(g) != w.shape[1]:
-            raise ValueError(f"gate vector h_{layer} must have {w.shape[1]} entries (the columns of W_{layer}); "
+        if len(g) != w.shape[0]:
+            raise ValueError(f"gate vector h_{layer} must have {w.shape[0]} entries (the rows of W_{layer}); "
                              f"got {len(g)}")
     return weights, gates
 
 
 def gated_transfer(weights, gates) -> sp.ImmutableMatrix:
-    """:math:`W_1\\,\\mathrm{dg}(h_1) \\cdots W_L` (times :math:`\\mathrm{dg}(h_L)` if ``L`` gate vectors are given).
+    """:math:`W_L \\cdots \\mathrm{dg}(h_1)\\,W_1` (times :math:`\\mathrm{dg}(h_L)` on the left if ``L`` gate vectors
+    are given), shape :math:`(n_L, n_0)`.
 
     Examples
     --------
     >>> import sympy as sp
-    >>> gated_transfer([sp.Matrix([[2, 3]]), sp.Matrix([[5], [7]])], [[1, 0]])
+    >>> gated_transfer([sp.Matrix([[2], [3]]), sp.Matrix([[5, 7]])], [[1, 0]])
     Matrix([[10]])
     """
     weights, gates = _checked(weights, gates)
     product = weights[0]
     for layer, w in enumerate(weights[1:], 1):
-        product = product * sp.diag(*gates[layer - 1]) * w
+        product = w * sp.diag(*gates[layer - 1]) * product
     if len(gates) == len(weights):
-        product = product * sp.diag(*gates[-1])
+        product = sp.diag(*gates[-1]) * product
     return sp.ImmutableMatrix(product)
 
 
@@ -65,10 +67,10 @@ class PathExpansion:
     paths : tuple of tuple of int
         :math:`(i_0, \\dots, i_L)`, zero-based, in lexicographic order.
     circuits : tuple of sympy.Expr
-        :math:`\\prod_l W^l_{i_{l-1}i_l} h^l_{i_l}` along each path (gates of the hidden layers, and of
+        :math:`\\prod_l W^l_{i_l i_{l-1}} h^l_{i_l}` along each path (gates of the hidden layers, and of
         the outputs when given).
     shape : tuple of int
-        ``(n_0, n_L)``.
+        ``(n_L, n_0)``, the shape of the transfer matrix.
     """
 
     paths: tuple[tuple[int, ...], ...]
@@ -76,10 +78,10 @@ class PathExpansion:
     shape: tuple[int, int]
 
     def transfer(self) -> sp.ImmutableMatrix:
-        """The matrix assembled from the circuits, :math:`M_{i_0 i_L} = \\sum` over paths from ``i_0`` to ``i_L``."""
+        """The matrix assembled from the circuits, :math:`M_{i_L i_0} = \\sum` over paths from ``i_0`` to ``i_L``."""
         matrix = sp.zeros(*self.shape)
         for path, circuit in zip(self.paths, self.circuits):
-            matrix[path[0], path[-1]] += circuit
+            matrix[path[-1], path[0]] += circuit
         return sp.ImmutableMatrix(matrix)
 
 
@@ -90,22 +92,22 @@ def path_expansion(weights, gates) -> PathExpansion:
     --------
     >>> import sympy as sp
     >>> a, b, c, d, h1, h2 = sp.symbols("a b c d h1 h2")
-    >>> expansion = path_expansion([sp.Matrix([[a, b]]), sp.Matrix([[c], [d]])], [[h1, h2]])
+    >>> expansion = path_expansion([sp.Matrix([[a], [b]]), sp.Matrix([[c, d]])], [[h1, h2]])
     >>> expansion.paths, expansion.circuits
     (((0, 0, 0), (0, 1, 0)), (a*c*h1, b*d*h2))
     """
     weights, gates = _checked(weights, gates)
-    widths = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+    widths = [weights[0].shape[1]] + [w.shape[0] for w in weights]
     paths, circuits = [], []
     for path in itertools.product(*(range(n) for n in widths)):
         circuit = sp.Integer(1)
         for layer, w in enumerate(weights, 1):
-            circuit *= w[path[layer - 1], path[layer]]
+            circuit *= w[path[layer], path[layer - 1]]
             if layer <= len(gates):
                 circuit *= gates[layer - 1][path[layer]]
         paths.append(path)
         circuits.append(circuit)
-    return PathExpansion(tuple(paths), tuple(circuits), (widths[0], widths[-1]))
+    return PathExpansion(tuple(paths), tuple(circuits), (widths[-1], widths[0]))
 
 
 def reflection_residual(expression, symbols) -> sp.Expr:

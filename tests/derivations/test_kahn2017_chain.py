@@ -41,8 +41,9 @@ def test_rotation_defects():
     assert rotation_defects("linear") == (0, 0, 0)
     assert all(abs(d) > 1e-3 for d in rotation_defects("tanh"))
     assert any(abs(d) > 1e-3 for d in rotation_defects("relu"))
-    with pytest.raises(ValueError, match="activation must be one of linear, tanh, relu"):
-        rotation_defects("gelu")
+    assert all(abs(d) > 1e-3 for d in rotation_defects("gelu"))  # any shipped activation
+    with pytest.raises(ValueError, match="activation must be the name of one of relu, tanh"):
+        rotation_defects("step")
 
 
 def test_questions_are_answered_from_derived_results():

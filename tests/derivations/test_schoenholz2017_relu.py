@@ -8,7 +8,7 @@ import sympy as sp
 from scipy import stats
 
 from nnfield.derivations.schoenholz2017.relu import relu_ring
-from nnfield.numeric.samplers import relu_field_chain
+from nnfield.numeric.samplers import relu_parts_chain
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_no_saddle_from_sigma_w2_two(derivation, sigma_w2):
 def test_simulated_mean_squares_and_k_match_the_saddle(derivation):
     """E r_+^2 = E r_-^2 = r*^2 and E k = N/2 hold exactly for the chain, at any width."""
     width, networks = 40, 500
-    fields = relu_field_chain(1.2, 0.02, width, 500, networks, rng=3)[:, 200:]
+    fields = relu_parts_chain(1.2, 0.02, width, 500, networks, rng=3)[:, 200:]
     prediction = derivation.predict(sigma_w2=1.2, sigma_b2=0.02, N=width)
     targets = [prediction.r_plus_star**2, prediction.r_minus_star**2, prediction.k_star]
     observables = [fields[..., 0] ** 2, fields[..., 1] ** 2, fields[..., 2]]

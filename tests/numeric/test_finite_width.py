@@ -11,7 +11,7 @@ from scipy import integrate
 
 from nnfield.numeric.activations import LINEAR, RELU, TANH
 from nnfield.numeric.finite_width import cumulants, derive_recursion, exact_piecewise_linear_cumulants
-from nnfield.numeric.samplers import dense_network_units, exact_network_units, relu
+from nnfield.numeric.samplers import dense_network_units, exact_network_units
 from nnfield.numeric.statistics import fourth_cumulant
 
 Z_LIMIT = 4.0  # two-sided false-alarm rate 6e-5 per comparison
@@ -145,7 +145,7 @@ DENSE = {8: 6000, 32: 3000, 128: 700}  # networks per width: about a second of w
 @pytest.fixture(scope="module")
 def dense_relu():
     seeds = np.random.SeedSequence(2024).spawn(len(DENSE))
-    return {n: dense_network_units(2.0, 0.0, n, 4, M, phi=relu, rng=np.random.default_rng(seed))
+    return {n: dense_network_units(2.0, 0.0, n, 4, M, phi=RELU, rng=np.random.default_rng(seed))
             for (n, M), seed in zip(DENSE.items(), seeds)}
 
 
@@ -198,7 +198,7 @@ def test_wrong_inputs_are_refused_with_what_would_be_valid():
     x = sp.Symbol("x", real=True)
     with pytest.raises(TypeError, match="Activation"):
         cumulants("tanh", sigma_w2=1.0, sigma_b2=0.0, width=8, depth=2)
-    with pytest.raises(TypeError, match="carries its own"):
+    with pytest.raises(TypeError, match="not both"):
         cumulants(TANH, x, sigma_w2=1.0, sigma_b2=0.0, width=8, depth=2)
     with pytest.raises(TypeError, match="needs its variable"):
         cumulants(sp.tanh(x), sigma_w2=1.0, sigma_b2=0.0, width=8, depth=2)

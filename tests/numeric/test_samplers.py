@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nnfield.numeric.samplers import as_generator, dense_network_norms, exact_network_norms, linear_norm_chain
+from nnfield.numeric.samplers import as_generator, dense_network_observables, exact_network_observables, linear_norm_chain
 from nnfield.numeric.spectra import bulk_window
 from nnfield.numeric.statistics import two_sample_test
 
@@ -24,8 +24,8 @@ def periodogram_at(norms, mode):
 def samples():
     rng = np.random.default_rng(7)
     return {
-        "dense": dense_network_norms(0.7, **SETUP, rng=rng),
-        "exact": exact_network_norms(0.7, **SETUP, rng=rng),
+        "dense": dense_network_observables(0.7, **SETUP, rng=rng),
+        "exact": exact_network_observables(0.7, **SETUP, rng=rng),
         "chain": linear_norm_chain(0.7, **SETUP, rng=rng),
     }
 
@@ -44,8 +44,8 @@ def test_the_two_sample_test_has_power_against_a_different_weight_variance(sampl
 def test_exact_sampler_for_tanh_agrees_with_dense():
     rng = np.random.default_rng(9)
     setup = dict(sigma_w2=1.5, sigma_b2=0.05, N=5, L=30, M=600)
-    dense = dense_network_norms(**setup, phi=np.tanh, rng=rng)
-    exact = exact_network_norms(**setup, phi=np.tanh, rng=rng)
+    dense = dense_network_observables(**setup, phi=np.tanh, rng=rng)
+    exact = exact_network_observables(**setup, phi=np.tanh, rng=rng)
     assert two_sample_test(dense[:, -1], exact[:, -1]).p_value > ALPHA
 
 
@@ -66,7 +66,7 @@ def test_chain_accepts_an_array_of_weight_variances_and_seeds_reproduce():
     np.testing.assert_array_equal(first, second)
 
 
-@pytest.mark.parametrize("sampler", [dense_network_norms, exact_network_norms, linear_norm_chain])
+@pytest.mark.parametrize("sampler", [dense_network_observables, exact_network_observables, linear_norm_chain])
 @pytest.mark.parametrize(
     "change, error, message",
     [
@@ -90,25 +90,26 @@ def test_rng_of_the_wrong_kind():
     with pytest.raises(TypeError, match="numpy.random.Generator, an integer seed or None"):
         as_generator("seed")
     with pytest.raises(TypeError, match="rng must be"):
-        exact_network_norms(0.5, 0.01, 4, 3, 2, rng=np.random.RandomState(0))
+        exact_network_observables(0.5, 0.01, 4, 3, 2, rng=np.random.RandomState(0))
 
 
 def test_relu_samplers_agree_field_by_field():
-    from nnfield.numeric.samplers import relu, relu_field_chain, relu_fields
+    from nnfield.numeric.activations import RELU
+    from nnfield.numeric.samplers import relu_parts, relu_parts_chain
 
     setup = dict(sigma_w2=1.4, sigma_b2=0.05, N=6, L=30, M=800)
     rng = np.random.default_rng(21)
-    dense = dense_network_norms(**setup, phi=relu, observe=relu_fields, rng=rng)
-    for other in (exact_network_norms(**setup, phi=relu, observe=relu_fields, rng=rng), relu_field_chain(**setup, rng=rng)):
+    dense = dense_network_observables(**setup, phi=RELU, observe=relu_parts, rng=rng)
+    for other in (exact_network_observables(**setup, phi=RELU, observe=relu_parts, rng=rng), relu_parts_chain(**setup, rng=rng)):
         for field in range(3):
             assert two_sample_test(dense[:, -1, field], other[:, -1, field]).p_value > ALPHA / 6
 
 
 def test_relu_chain_has_power_against_a_wrong_weight_variance():
-    from nnfield.numeric.samplers import relu_field_chain
+    from nnfield.numeric.samplers import relu_parts_chain
 
-    first = relu_field_chain(1.4, 0.05, 6, 30, 800, rng=1)
-    second = relu_field_chain(0.7, 0.05, 6, 30, 800, rng=2)
+    first = relu_parts_chain(1.4, 0.05, 6, 30, 800, rng=1)
+    second = relu_parts_chain(0.7, 0.05, 6, 30, 800, rng=2)
     assert two_sample_test(first[:, -1, 0], second[:, -1, 0]).p_value < ALPHA
 
 
@@ -142,6 +143,6 @@ def test_without_bias_and_with_an_activation_object():
     overlaps = exact_network_overlaps(0.8, 0.0, N=20, L=4, M=4000, inputs=inputs, phi=LINEAR, rng=3)[:, :, 0, 0]
     errors = overlaps.std(axis=0, ddof=1) / math.sqrt(4000)
     assert np.all(np.abs(overlaps.mean(axis=0) - 0.8 ** np.arange(1, 5)) < 4.5 * errors)
-    assert exact_network_norms(1.5, 0.0, N=10, L=3, M=2, phi=TANH, rng=0).shape == (2, 3)
+    assert exact_network_observables(1.5, 0.0, N=10, L=3, M=2, phi=TANH, rng=0).shape == (2, 3)
     with pytest.raises(TypeError, match="phi must be an Activation"):
-        exact_network_norms(1.5, 0.0, N=10, L=3, M=2, phi="tanh", rng=0)
+        exact_network_observables(1.5, 0.0, N=10, L=3, M=2, phi="tanh", rng=0)

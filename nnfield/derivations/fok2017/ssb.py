@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from nnfield.derivations.fok2017.symbols import eta, k, lam, m2, mu, omega, t, z
-from nnfield.symbolic import Claim, Derivation, Step, compare
+from nnfield.symbolic import ClaimFactory, Derivation, Step
 from nnfield.symbolic.fieldtheory import (
     critical_temperature,
     equations_of_motion,
@@ -113,10 +113,7 @@ QUOTES = {
     "thermal": r"m^2 = -\mu^2 + \frac{1}{4}\lambda\eta^2",
 }
 
-
-def _claim(key, equation, title, printed, derived, *, also=(), note="", **options) -> Claim:
-    return Claim(PAPER, equation, tuple(also), title, QUOTES[key], printed, derived, compare(printed, derived, **options),
-                 note)
+_claim = ClaimFactory(PAPER, QUOTES)
 
 
 @functools.lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ from nnfield.derivations.fok2017.layers import layer_chain
 from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.ssb import o_theory, ssb_analysis
 from nnfield.derivations.fok2017.symbols import eta, lam, m2, mu
+from nnfield.numeric.activations import ACTIVATIONS
 from nnfield.symbolic import Step
 from nnfield.symbolic.fieldtheory import mass_dimensions, orthogonal_generators
 from nnfield.symbolic.questions import Question
@@ -38,11 +39,8 @@ PAPER = "kahn2017"
 HIDDEN = 3
 
 
-def _relu(z):
-    return sp.Max(0, z)
-
-
-ACTIVATIONS = {"linear": lambda z: z, "tanh": sp.tanh, "relu": _relu}
+#: The activations whose rotation symmetry is decided (names of nnfield.numeric.activations.ACTIVATIONS).
+STUDIED = ("linear", "tanh", "relu")
 
 
 @functools.lru_cache(maxsize=None)
@@ -65,8 +63,9 @@ def rotation_defects(activation: str) -> tuple[sp.Expr, ...]:
     True
     """
     if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
-    phi = ACTIVATIONS[activation]
+        raise ValueError(f"activation must be the name of one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    chosen = ACTIVATIONS[activation]
+    phi = sp.Lambda(chosen.variable, chosen.expression)
     first = sp.Matrix(HIDDEN, 2, lambda i, j: sp.Symbol(f"a{i}{j}", real=True))
     second = sp.Matrix(1, HIDDEN, lambda i, j: sp.Symbol(f"b{j}", real=True))
     x = sp.Matrix(sp.symbols("x0 x1", real=True))
@@ -80,7 +79,7 @@ def rotation_defects(activation: str) -> tuple[sp.Expr, ...]:
         rotated_first, rotated_second = rotation * first, second * inverse
         output = (rotated_second * (rotated_first * x).applyfunc(phi))[0, 0]
         risk = (output - target) ** 2 + sum(e**2 for e in rotated_first) + sum(e**2 for e in rotated_second)
-        if activation == "linear":
+        if chosen.expression == chosen.variable:  # linear: the defects vanish identically
             defects.append(sp.simplify(sp.expand(sp.diff(risk, epsilon).subs(epsilon, 0))))
         else:
             defects.append(sp.N(sp.diff(risk.subs(point), epsilon).subs(epsilon, 0), 8))
@@ -115,7 +114,7 @@ def _power_counting() -> Question:
 
 
 def _invariance() -> Question:
-    defects = {name: rotation_defects(name) for name in ACTIVATIONS}
+    defects = {name: rotation_defects(name) for name in STUDIED}
     broken = {name: sum(1 for d in values if abs(d) > 1e-12) for name, values in defects.items()}
     total = len(orthogonal_generators(HIDDEN))
     steps = tuple(Step(f"d risk / d epsilon along the {total} rotations of {HIDDEN} hidden units, {name}",

@@ -21,12 +21,10 @@ statements are decided to rounding rather than to a sampling tolerance:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 from tqdm import tqdm
 
 from nnfield.derivations.li2019 import figures
@@ -50,29 +48,55 @@ from nnfield.numeric.dyson import (
     sample_block_matrix,
 )
 from nnfield.numeric.evidence import Check, Evidence
-from nnfield.numeric.statistics import SIGNIFICANCE, bonferroni, power_law_trend
-from nnfield.numeric.relu_networks import (
-    ACTIVATIONS,
+from nnfield.numeric.networks import (
     LOSSES,
     Dataset,
     Network,
     finite_difference_hessian,
+    forward_pass,
     gaussian_clouds,
     gradient,
     gradient_descent,
     hessian,
     layer_block,
+    layer_structure,
     output,
     risk,
     spectrum_summary,
 )
+from nnfield.numeric.statistics import (
+    SIGNIFICANCE,
+    bonferroni,
+    power_law_trend,
+    relative_deviation,
+    symmetry_p_value,
+)
 
-__all__ = ["ALPHA", "CircuitSums", "DATA", "EXACT", "checks", "circuit_sums"]
+__all__ = ["ALPHA", "CircuitSums", "DATA", "EXACT", "FINITE_DIFFERENCE", "BROKEN", "LITERAL_MISS", "FILLED",
+           "SYMMETRIC_DENSITY", "ASYMMETRIC_DENSITY", "checks", "circuit_sums"]
 
 #: Significance level of every verdict that rests on a sampling tolerance.
 ALPHA = SIGNIFICANCE
-#: Relative size below which an exactly computed quantity counts as zero (rounding).
+#: Relative size below which an exactly computed quantity counts as zero: sums of a few hundred products of
+#: numbers of order one carry rounding of ~1e-14, far below it.
 EXACT = 1e-10
+#: Relative deviation allowed between an exact Hessian and central differences of the gradient with step 1e-6:
+#: rounding ~ eps / step ~ 2e-10, plus the step^2 ~ 1e-12 term of smooth activations, with room for both.
+FINITE_DIFFERENCE = 1e-7
+#: |skewness| above which a spectrum counts as not symmetric: rounding leaves ~1e-15 in an exactly symmetric one.
+BROKEN = 1e-8
+#: Share of the largest Hessian entry by which eq 18 read literally must miss, to count as a different matrix rather
+#: than a finite-difference error (which is below FINITE_DIFFERENCE).
+LITERAL_MISS = 0.1
+#: Relative same-layer entry (and trace) above which a control's blocks count as filled: the paper's setting gives
+#: rounding (below EXACT), the controls give entries of order one.
+FILLED = 1e-3
+#: Asymmetry (1/2) int |rho(E) - rho(-E)| dE below which a Dyson density counts as symmetric: the density is solved
+#: on a grid of 1201 points to a relative accuracy far below it.
+SYMMETRIC_DENSITY = 1e-6
+#: Asymmetry above which a shifted profile's Dyson density counts as asymmetric: the shifts used move a share of
+#: order 1e-2 of the weight.
+ASYMMETRIC_DENSITY = 1e-3
 #: The synthetic task: two Gaussian clouds in n_0 = 8 dimensions, m = 32 examples.
 DATA = dict(samples=32, dimension=8, separation=2.0)
 #: The (activation, loss) pairs: the paper's setting first, then the two controls.
@@ -81,13 +105,6 @@ SETTINGS = (("relu", "hinge"), ("relu", "squared"), ("tanh", "hinge"))
 
 def _verdict(ok: bool) -> str:
     return "agrees" if ok else "disagrees"
-
-
-def _relative(value, reference) -> float:
-    """``max|value - reference| / max|reference|`` (0 when both vanish)."""
-    scale = np.abs(reference).max()
-    difference = np.abs(np.asarray(value) - reference).max()
-    return float(difference / scale) if scale else float(difference)
 
 
 def _network(depth: int, width: int, activation="relu", loss="hinge") -> Network:
@@ -144,9 +161,9 @@ def circuit_sums(network: Network, theta, data: Dataset) -> CircuitSums:
     >>> sums.path_count, bool(np.allclose(sums.output, output(network, theta, data.inputs)))
     (24, True)
     """
-    if network.activation not in ("relu", "identity"):
-        raise ValueError(f"the path expansion needs gates that are 0 or 1: activation 'relu' or 'identity'; "
-                         f"got {network.activation!r}")
+    if network.activation.gate is None:
+        raise ValueError(f"the path expansion needs gates that are 0 or 1, a gated activation such as 'relu' or "
+                         f"'linear'; got {network.activation.name!r}")
     weights = network.weights(theta)
     depth, count = network.depth, network.parameter_count
     index = np.indices(network.widths).reshape(depth, -1).T  # (paths, L): i_0 .. i_{L-1}
@@ -156,12 +173,10 @@ def circuit_sums(network: Network, theta, data: Dataset) -> CircuitSums:
     offsets = np.cumsum([0] + list(network.layer_sizes))
     parameter = [offsets[layer] + rows[layer] * network.widths[layer] + index[:, layer] for layer in range(depth)]
     gated = data.inputs[:, index[:, 0]]  # x_{i_0} times the gates along the path, (m, paths)
-    activation = data.inputs
+    forward = forward_pass(weights, data.inputs, network.activation)
     for layer in range(depth - 1):
-        z = activation @ weights[layer].T
-        gates = (z > 0).astype(float) if network.activation == "relu" else np.ones_like(z)
+        gates = network.activation.gate_function(forward.pre_activations[layer])
         gated = gated * gates[:, index[:, layer + 1]]
-        activation = ACTIVATIONS[network.activation].value(z)
     values = gated @ factors.prod(axis=1)
     loss = LOSSES[network.loss]
     slopes = loss.slope(values, data.labels) / data.size
@@ -195,8 +210,8 @@ def circuit_forms(rng, figures_folder: Path, progress: bool) -> Evidence:
         direct = output(network, theta, data.inputs)
         back = gradient(network, theta, data)
         hinge = float(np.maximum(0.0, 1.0 - data.labels * sums.output).mean())
-        deviations = (_relative(sums.output, direct), _relative(hinge, risk(network, theta, data)),
-                      _relative(sums.gradient, back), _relative(sums.gradient @ sums.gradient, back @ back))
+        deviations = (relative_deviation(sums.output, direct), relative_deviation(hinge, risk(network, theta, data)),
+                      relative_deviation(sums.gradient, back), relative_deviation(sums.gradient @ sums.gradient, back @ back))
         worst = max(worst, *deviations)
         rows.append((network.depth, sums.path_count, back @ back, sums.per_example_gradient_norm))
     ok = worst < EXACT
@@ -218,20 +233,28 @@ def circuit_forms(rng, figures_folder: Path, progress: bool) -> Evidence:
     )
 
 
+def _random_networks(rng, networks: int, activation: str, widths=(8, 16, 16)):
+    """``networks`` independent networks at initialisation, each fed one example drawn from the data.
+
+    Returns the weights (shapes ``(networks, n_l, n_{l-1})``), the inputs ``(networks, n_0)`` and the
+    pre-activations ``z_l`` of the hidden layers, ``(networks, n_l)``.
+    """
+    data = _data(rng)
+    network = Network(widths, activation)
+    weights = network.sample_weights(networks, rng)
+    x = data.inputs[rng.integers(data.size, size=networks)]
+    forward = forward_pass(weights, x[:, None, :], network.activation)
+    return weights, x, tuple(z[:, 0] for z in forward.pre_activations[:-1]), forward.output[:, 0]
+
+
 def _sample_paths(rng, networks: int, widths=(8, 16, 16)):
-    """One random path and one random example of each of ``networks`` independent networks at initialisation.
+    """One random path and one random example of each of ``networks`` independent ReLU networks at initialisation.
 
     Returns the path value psi and the path with some of its weights removed (first- and second-order
     perturbations of the basis circuit), each an array over networks.
     """
-    data = _data(rng)
-    first, second = widths[1], widths[2]
-    w1 = rng.standard_normal((networks, first, widths[0])) * math.sqrt(2 / widths[0])
-    w2 = rng.standard_normal((networks, second, first)) * math.sqrt(2 / first)
-    w3 = rng.standard_normal((networks, second)) * math.sqrt(2 / second)
-    x = data.inputs[rng.integers(data.size, size=networks)]
-    z1 = np.einsum("nij,nj->ni", w1, x)
-    z2 = np.einsum("nij,nj->ni", w2, np.maximum(z1, 0))
+    (w1, w2, w3), x, (z1, z2), _ = _random_networks(rng, networks, "relu", widths)
+    w3 = w3[:, 0]
     picks = np.arange(networks)
     i0, i1, i2 = (rng.integers(size, size=networks) for size in widths)
     start = x[picks, i0] * (z1[picks, i1] > 0) * (z2[picks, i2] > 0)
@@ -245,16 +268,11 @@ def _sample_paths(rng, networks: int, widths=(8, 16, 16)):
     }
 
 
-def _symmetry_p_value(values) -> float:
-    """Wilcoxon signed-rank test of symmetry about zero (zeros dropped)."""
-    return float(stats.wilcoxon(values[values != 0], zero_method="wilcox").pvalue)
-
-
 def path_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
     """Eq 14: path values at initialisation are symmetric about zero (one path of each of many networks)."""
     networks = 20000
     samples = _sample_paths(rng, networks)
-    p_values = {name: _symmetry_p_value(values) for name, values in samples.items()}
+    p_values = {name: symmetry_p_value(values) for name, values in samples.items()}
     symmetric = ("psi", "without W1", "without W1, W2")
     corrected = bonferroni([p_values[name] for name in symmetric])
     nonzero = int(np.count_nonzero(samples["psi"]))
@@ -284,21 +302,14 @@ def path_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
 def tanh_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
     """Sec. II.7 says circuit symmetry fails for tanh: outputs and soft-gated paths of tanh networks at initialisation."""
     networks, widths = 20000, (8, 16, 16)
-    data = _data(rng)
-    first, second = widths[1], widths[2]
-    w1 = rng.standard_normal((networks, first, widths[0])) / math.sqrt(widths[0])
-    w2 = rng.standard_normal((networks, second, first)) / math.sqrt(first)
-    w3 = rng.standard_normal((networks, second)) / math.sqrt(second)
-    x = data.inputs[rng.integers(data.size, size=networks)]
-    z1 = np.einsum("nij,nj->ni", w1, x)
-    z2 = np.einsum("nij,nj->ni", w2, np.tanh(z1))
-    outputs = np.einsum("ni,ni->n", w3, np.tanh(z2))
+    (w1, w2, w3), x, (z1, z2), outputs = _random_networks(rng, networks, "tanh", widths)
+    w3 = w3[:, 0]
     picks = np.arange(networks)
     i0, i1, i2 = (rng.integers(size, size=networks) for size in widths)
     soft = np.tanh(z1[picks, i1]) / z1[picks, i1] * np.tanh(z2[picks, i2]) / z2[picks, i2]  # gates g = tanh(z)/z
     below = x[picks, i0] * w1[picks, i1, i0] * w2[picks, i2, i1] * soft
     samples = {"output T": outputs, "soft-gated path": below * w3[picks, i2], "path without W_L": below}
-    p_values = {name: _symmetry_p_value(values) for name, values in samples.items()}
+    p_values = {name: symmetry_p_value(values) for name, values in samples.items()}
     corrected = bonferroni(list(p_values.values()))
     ok = corrected >= ALPHA
     return Evidence(
@@ -335,7 +346,7 @@ def hessian_circuits(rng, figures_folder: Path, progress: bool) -> Evidence:
         same_layer = max(same_layer, *(np.abs(layer_block(network, numeric, layer, layer)).max() / scale
                                        for layer in range(1, network.depth + 1)))
         rows += 1
-    ok = worst < 1e-7 and same_layer < 1e-7
+    ok = worst < FINITE_DIFFERENCE and same_layer < FINITE_DIFFERENCE
     return Evidence(
         claims=(HESSIAN_CIRCUITS,),
         verdict=_verdict(ok),
@@ -343,7 +354,7 @@ def hessian_circuits(rng, figures_folder: Path, progress: bool) -> Evidence:
         value=worst,
         p_value=None,
         sample_sizes={"networks": rows, "depths": "2-4", "examples each": 12},
-        supports_derived=ok and printed > 0.1,
+        supports_derived=ok and printed > LITERAL_MISS,
         detail=f"Eq 18 with the loss slope l'(T) = -y 1[yT < 1] attached to each example's circuits equals the exact "
                f"Hessian and central finite differences of the gradient of the risk (largest relative deviation "
                f"{worst:.1e}, finite-difference error included). Read literally, with closed circuits and no l' (the "
@@ -356,7 +367,7 @@ def hessian_circuits(rng, figures_folder: Path, progress: bool) -> Evidence:
 def hessian_against_finite_differences(rng, figures_folder: Path, progress: bool) -> Evidence:
     """The exact Hessian (forward-over-reverse) against central differences of the gradient, every setting."""
     worst, cases = 0.0, 0
-    for activation in ("relu", "tanh", "identity"):
+    for activation in ("relu", "tanh", "linear"):
         for loss in ("hinge", "squared"):
             for widths in ((4, 5), (4, 5, 6), (4, 5, 4, 3)):
                 network = Network(widths, activation, loss)
@@ -368,19 +379,13 @@ def hessian_against_finite_differences(rng, figures_folder: Path, progress: bool
                 cases += 1
     return Evidence(
         claims=(),
-        verdict=_verdict(worst < 1e-7),
+        verdict=_verdict(worst < FINITE_DIFFERENCE),
         statistic="largest relative deviation of the exact Hessian from central finite differences of the gradient",
         value=worst,
         p_value=None,
-        sample_sizes={"networks": cases, "activations": "relu, tanh, identity", "losses": "hinge, squared"},
+        sample_sizes={"networks": cases, "activations": "relu, tanh, linear", "losses": "hinge, squared"},
         detail=f"{cases} networks of depth 2-4; deviation {worst:.1e} is the finite-difference error (step 1e-6).",
     )
-
-
-def _structure(network: Network, matrix) -> tuple[float, float]:
-    """Largest same-layer entry and |trace|, both relative to the largest entry and |H|_F."""
-    same = max(np.abs(layer_block(network, matrix, layer, layer)).max() for layer in range(1, network.depth + 1))
-    return same / np.abs(matrix).max(), abs(np.trace(matrix)) / np.linalg.norm(matrix)
 
 
 def hessian_structure(rng, figures_folder: Path, progress: bool) -> Evidence:
@@ -393,12 +398,12 @@ def hessian_structure(rng, figures_folder: Path, progress: bool) -> Evidence:
         for activation, loss in SETTINGS:
             network = _network(depth, width, activation, loss)
             matrix = hessian(network, network.initial_parameters(rng=rng), data)
-            measured[(activation, loss)].append(_structure(network, matrix))
+            measured[(activation, loss)].append(layer_structure(network, matrix))
             if depth == 3 and width == 8 and seed == 0:
                 examples[(activation, loss)] = (network, matrix)
     paper = np.array(measured[SETTINGS[0]])
     controls = {setting: np.array(values) for setting, values in measured.items() if setting != SETTINGS[0]}
-    ok = paper.max() < EXACT and all(values.min() > 1e-3 for values in controls.values())
+    ok = paper.max() < EXACT and all(values.min() > FILLED for values in controls.values())
     figures.plot_hessian_blocks(figures_folder / "li2019_hessian_blocks.png", examples)
     return Evidence(
         claims=(SAME_LAYER_BLOCKS, HESSIAN_TRACE),
@@ -440,7 +445,7 @@ def spectral_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
     two = [s for d, w, s in paper if d == 2]
     exact_two = max(abs(s.skewness) for s in two) < EXACT and all(s.negative_fraction == 0.5 for s in two)
     deep = [(d, w, s) for d, w, s in paper if d > 2]
-    broken = min(abs(s.skewness) for d, w, s in deep) > 1e-8  # rounding leaves ~1e-15
+    broken = min(abs(s.skewness) for d, w, s in deep) > BROKEN
     trends = {depth: power_law_trend([w for d, w, s in deep if d == depth], [s.skewness for d, w, s in deep if d == depth])
               for depth in (3, 4)}
     slopes = {depth: (trend.exponent, trend.stderr) for depth, trend in trends.items()}
@@ -472,7 +477,7 @@ def spectral_symmetry(rng, figures_folder: Path, progress: bool) -> Evidence:
         # vanishes with width at every depth beyond two; otherwise the limit is not shown and the derivation stands.
         supports_derived=len(shrinking) != len(trends),
         figure="li2019_spectral_symmetry.png",
-        detail="Depth 2 (H = [[0, B], [B^T, 0]]): spectrum exactly symmetric (skewness < 1e-10, half of the "
+        detail=f"Depth 2 (H = [[0, B], [B^T, 0]]): spectrum exactly symmetric (skewness < {EXACT:.0e}, half of the "
                "nonzero eigenvalues negative) in every network. Depth 3-4: not symmetric at any finite width "
                f"(|skewness| >= {min(abs(s.skewness) for d, w, s in deep):.1e}, its sign varies between networks), "
                f"but the asymmetry {trend}: |skewness| ~ width^({slopes[3][0]:.2f} +- {slopes[3][1]:.2f}) "
@@ -521,7 +526,7 @@ def dyson_against_samples(rng, figures_folder: Path, progress: bool) -> Evidence
     corrected = bonferroni(p_values)
     centred = [value for (name, profile, *_), value in zip(panels, asymmetries.values()) if profile.is_centred]
     shifted = [value for (name, profile, *_), value in zip(panels, asymmetries.values()) if not profile.is_centred]
-    ok = corrected >= ALPHA and max(centred) < 1e-6 and min(shifted) > 1e-3
+    ok = corrected >= ALPHA and max(centred) < SYMMETRIC_DENSITY and min(shifted) > ASYMMETRIC_DENSITY
     figures.plot_dyson(figures_folder / "li2019_dyson.png", panels)
     return Evidence(
         claims=(),

@@ -18,7 +18,7 @@ import random
 import sympy as sp
 
 from nnfield.derivations.li2019 import labels
-from nnfield.derivations.li2019.claim import PAPER, paper_claim
+from nnfield.derivations.li2019.labels import PAPER
 from nnfield.derivations.li2019.symbols import (
     SETTING,
     WEIGHT_SYMMETRY,
@@ -28,7 +28,9 @@ from nnfield.derivations.li2019.symbols import (
     symmetric_output_weights,
     two_layers,
 )
+from nnfield.numeric.activations import RELU, TANH, Activation
 from nnfield.symbolic import (
+    ClaimFactory,
     Derivation,
     Step,
     condition_from_cases,
@@ -52,12 +54,10 @@ QUOTES = {
             r"hold for Sigmoid or Tanh",
 }
 
+_claim = ClaimFactory(PAPER, QUOTES)
+
 WIDTHS = (2, 2, 2, 1)  # the bias-free ReLU network of the path expansion: L = 3
 SAMPLES = 2  # data in the empirical hinge risk
-
-
-def _claim(key, equation, title, printed, derived, **options):
-    return paper_claim(QUOTES[key], equation, title, printed, derived, **options)
 
 
 def network_output(weights, inputs) -> float:
@@ -69,35 +69,35 @@ def network_output(weights, inputs) -> float:
     Parameters
     ----------
     weights : sequence of 2-d sequences of numbers
-        :math:`W_1, \\dots, W_L`, :math:`W_l` of shape :math:`(n_{l-1}, n_l)` with :math:`n_L = 1`.
+        :math:`W_1, \\dots, W_L`, :math:`W_l` of shape :math:`(n_l, n_{l-1})` with :math:`n_L = 1`.
     inputs : sequence of numbers
         :math:`x`, of length :math:`n_0`.
 
     Examples
     --------
-    >>> network_output([[[1.0, -1.0]], [[2.0], [3.0]]], [1.0])
+    >>> network_output([[[1.0], [-1.0]], [[2.0, 3.0]]], [1.0])
     2.0
     """
     matrices = [sp.Matrix(w) for w in weights]
-    if matrices[-1].shape[1] != 1:
-        raise ValueError(f"the last weight matrix must have one column (binary classification); got {matrices[-1].shape}")
+    if matrices[-1].shape[0] != 1:
+        raise ValueError(f"the last weight matrix must have one row (binary classification); got {matrices[-1].shape}")
     activation, gates = sp.Matrix([list(inputs)]), []
-    if activation.shape[1] != matrices[0].shape[0]:
-        raise ValueError(f"inputs must have {matrices[0].shape[0]} entries (the rows of W_1); got {activation.shape[1]}")
+    if activation.shape[1] != matrices[0].shape[1]:
+        raise ValueError(f"inputs must have {matrices[0].shape[1]} entries (the columns of W_1); got {activation.shape[1]}")
     for w in matrices[:-1]:
-        field = activation * w
-        gates.append([1 if value > 0 else 0 for value in field])
-        activation = field.multiply_elementwise(sp.Matrix([gates[-1]]))
+        z = activation * w.T
+        gates.append([1 if value > 0 else 0 for value in z])
+        activation = z.multiply_elementwise(sp.Matrix([gates[-1]]))
     expansion = path_expansion(matrices, gates)
     return float(sum(inputs[path[0]] * circuit for path, circuit in zip(expansion.paths, expansion.circuits)))
 
 
-def path_values(*, depth: int = 3, activation: str = "relu", biases: bool = False, gated_output: bool = False):
+def path_values(*, depth: int = 3, activation: Activation = RELU, biases: bool = False, gated_output: bool = False):
     """The path values :math:`\\psi_{\\boldsymbol i} = x_{i_0}\\Psi_{\\boldsymbol i}` of one input, gates resolved.
 
-    For ReLU the gates are :math:`\\Theta(z)`; for tanh the soft gates :math:`g(z) = \\tanh(z)/z`, with
-    which :math:`\\tanh(z) = g(z) z` and the path expansion holds as for ReLU. Widths are two per
-    layer and one output.
+    For a gated activation (ReLU) the gates are its gate, :math:`\\Theta(z)`; otherwise (tanh) the soft
+    gates :math:`g(z) = \\phi(z)/z`, with which :math:`\\phi(z) = g(z) z` and the path expansion holds as
+    for ReLU. Widths are two per layer and one output.
 
     Returns
     -------
@@ -107,19 +107,20 @@ def path_values(*, depth: int = 3, activation: str = "relu", biases: bool = Fals
     --------
     >>> network, values = path_values(depth=2)
     >>> len(values), values[0]
-    (4, w^{1}_{1,1}*w^{2}_{1,1}*x_1*Heaviside(w^{1}_{1,1}*x_1 + w^{1}_{2,1}*x_2, 0))
+    (4, w^{1}_{1,1}*w^{2}_{1,1}*x_1*Heaviside(w^{1}_{1,1}*x_1 + w^{1}_{1,2}*x_2, 0))
     """
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         raise ValueError(f"depth must be a positive integer (the number of weight layers); got {depth!r}")
     widths = (2,) * depth + (1,)
-    network = feedforward_network(widths, activation=activation, biases=biases, output_gate=gated_output)
+    network = feedforward_network(widths, activation, biases=biases, output_gate=gated_output)
     inputs = sp.Matrix([[sp.Symbol(f"x_{i}", real=True) for i in range(1, widths[0] + 1)]])
     forward = network.forward(inputs)
-    if activation == "relu":
+    if forward.gates:
         gates = [forward.resolve(g) for g in forward.gates]
     else:
         gated = network.depth if gated_output else network.depth - 1
-        gates = [field.applyfunc(lambda z: sp.tanh(z) / z) for field in forward.fields[:gated]]
+        soft = sp.Lambda(activation.variable, activation.expression / activation.variable)
+        gates = [z.applyfunc(soft) for z in forward.pre_activations[:gated]]
     expansion = path_expansion(network.weights, gates)
     return network, tuple(inputs[path[0]] * circuit for path, circuit in zip(expansion.paths, expansion.circuits))
 
@@ -133,7 +134,7 @@ def _positive_point(expressions, seed=14) -> dict:
 def _flip_is_odd(relu: bool, bias_free: bool, output_gate: bool, two_layers: bool) -> bool | None:
     """Is every path value odd under the sign flip of the last layer's weights? ``False`` comes with a
     counterexample: a point where :math:`\\psi(-W_L) + \\psi(W_L) \\neq 0`."""
-    network, values = path_values(depth=2 if two_layers else 3, activation="relu" if relu else "tanh",
+    network, values = path_values(depth=2 if two_layers else 3, activation=RELU if relu else TANH,
                                   biases=not bias_free, gated_output=output_gate)
     last = network.weights[-1]
     point = _positive_point(values)
@@ -158,7 +159,7 @@ def circuits_derivation() -> Derivation:
     [('10-11', 'reproduced'), ('12', 'reproduced'), ('14', 'reproduced'), ('Sec. II.7: tanh', 'unsupported')]
     """
     steps, claims = [], []
-    network = feedforward_network(WIDTHS)
+    network = feedforward_network(WIDTHS, RELU)
     depth = network.depth
     inputs = sp.Matrix([[sp.Symbol(f"x_{i}", real=True) for i in range(1, WIDTHS[0] + 1)]])
     forward = network.forward(inputs)
@@ -170,8 +171,8 @@ def circuits_derivation() -> Derivation:
     for path in itertools.product(*(range(n) for n in WIDTHS)):
         circuit = inputs[path[0]]
         for layer in range(1, depth):
-            circuit *= network.weights[layer - 1][path[layer - 1], path[layer]] * forward.gates[layer - 1][path[layer]]
-        printed_output += circuit * network.weights[-1][path[-2], path[-1]]
+            circuit *= network.weights[layer - 1][path[layer], path[layer - 1]] * forward.gates[layer - 1][path[layer]]
+        printed_output += circuit * network.weights[-1][path[-1], path[-2]]
     claims.append(_claim("10-11", labels.CIRCUIT_EXPANSION, "output of a bias-free ReLU network as a sum over paths",
                          printed_output, sp.expand(output),
                          note=f"Depth {depth}, widths {WIDTHS}, {len(list(itertools.product(*map(range, WIDTHS))))} paths, "
@@ -180,7 +181,7 @@ def circuits_derivation() -> Derivation:
                               "eq 10 'the exponent in eq 6'; it is the field of the output gate: the exponent at s = L "
                               "(with eq 6's fix) is h_L times eq 10."))
     output_gate_symbol = sp.Matrix([[sp.Symbol(f"h^{{{depth}}}_{{1}}")]])
-    gated_exponent = (inputs * gated_transfer(network.weights, [*forward.gates, output_gate_symbol]))[0, 0]
+    gated_exponent = (gated_transfer(network.weights, [*forward.gates, output_gate_symbol]) * inputs.T)[0, 0]
     steps.append(Step("Exponent of eq 6 at s = L (summed), divided by the forward-pass output: the output gate h_L",
                       sp.factor(sp.expand(gated_exponent) / sp.expand(output)), "10"))
 
@@ -208,7 +209,7 @@ def circuits_derivation() -> Derivation:
     gated_network, gated_values = path_values(depth=2, gated_output=True)
     steps.append(Step("With an output gate: psi(-W_L) + psi(W_L) for the first path (not zero: the gate depends on W_L)",
                       reflection_residual(gated_values[0], gated_network.weights[-1]), "14"))
-    tanh_network = feedforward_network((2, 2, 1), activation="tanh")
+    tanh_network = feedforward_network((2, 2, 1), TANH)
     tanh_output = tanh_network.forward(inputs).output[0, 0]
     steps.append(Step("tanh network: T(-W_L) + T(W_L), the output is odd in the last layer's weights too",
                       reflection_residual(tanh_output, tanh_network.weights[-1]), "14"))

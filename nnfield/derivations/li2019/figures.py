@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnfield.numeric.plots import new_figure, save_figure
-from nnfield.numeric.relu_networks import risk
+from nnfield.numeric.networks import risk
 
 __all__ = [
     "plot_dead_network",

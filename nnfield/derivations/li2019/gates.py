@@ -18,9 +18,11 @@ import itertools
 import sympy as sp
 
 from nnfield.derivations.li2019 import labels
-from nnfield.derivations.li2019.claim import PAPER, paper_claim
+from nnfield.derivations.li2019.labels import PAPER
 from nnfield.derivations.li2019.symbols import T, field_size, u
+from nnfield.numeric.activations import RELU
 from nnfield.symbolic import (
+    ClaimFactory,
     Claim,
     Derivation,
     Step,
@@ -50,12 +52,10 @@ QUOTES = {
            r"\bm{W}^{T}_{l}\bm{x}_{l-1}",
 }
 
+_claim = ClaimFactory(PAPER, QUOTES)
+
 WIDTH = 2  # inputs and gates per layer in the case computed
 SCALE = 2  # the scale s of the maximum-entropy problem
-
-
-def _claim(equation, title, printed, derived, **options):
-    return paper_claim(QUOTES[equation], equation, title, printed, derived, **options)
 
 
 def gate_probability(field: float, temperature: float) -> float:
@@ -105,7 +105,7 @@ def gates_derivation() -> Derivation:
     printed_partition = sum(sp.exp(printed_exponent.subs(dict(zip(upper, c)))) for c in law.configurations)
     printed_law = sp.Matrix([sp.exp(printed_exponent.subs(dict(zip(upper, c)))) / printed_partition
                              for c in law.configurations])
-    claims.append(_claim(labels.MAXIMUM_ENTROPY, "maximum-entropy law of the gates is the exponential family", printed_law,
+    claims.append(_claim(labels.MAXIMUM_ENTROPY, labels.MAXIMUM_ENTROPY, "maximum-entropy law of the gates is the exponential family", printed_law,
                          sp.Matrix(law.probabilities),
                          note=f"Compared over the {len(law.configurations)} configurations of h_2 for s = 2 and two "
                               "units per layer (x and h_1 held fixed: the law is conditional on O_{s-1}). The means "
@@ -118,7 +118,7 @@ def gates_derivation() -> Derivation:
     exponent = sp.expand(law.exponent.subs(hierarchical))
     steps.append(Step("Exponent of the law with the multipliers of eq 4", exponent, "4"))
     printed_eq5 = sum(lower[i1] * w1[i0, i1] * upper[i2] * w2[i1, i2] * inputs[i0] for i0, i1, i2 in indices)
-    claims.append(_claim(labels.HIERARCHICAL_EXPONENT, "exponent with hierarchical multipliers", printed_eq5, exponent,
+    claims.append(_claim(labels.HIERARCHICAL_EXPONENT, labels.HIERARCHICAL_EXPONENT, "exponent with hierarchical multipliers", printed_eq5, exponent,
                          note="Needs a fix to be well formed. Eq 4 reuses s as the product index and its upper limit "
                               "(prod_{s=1}^{s} w^s); eq 5 keeps the superscript s on every weight, w^s_{i_{s'-1} i_s'}, "
                               "which read literally puts the top layer's weights on every layer (and is defined only "
@@ -131,7 +131,7 @@ def gates_derivation() -> Derivation:
     steps.append(Step(f"Eq 6's exponent as printed, x^T W_1 dg(h_1) W_2 dg(h_2): a row vector of shape {literal.shape}",
                       sp.ImmutableMatrix(literal), "6"))
     printed_eq6 = (literal * sp.ones(WIDTH, 1))[0, 0]
-    claims.append(_claim(labels.MATRIX_FORM, "exponent in matrix form", printed_eq6, exponent,
+    claims.append(_claim(labels.MATRIX_FORM, labels.MATRIX_FORM, "exponent in matrix form", printed_eq6, exponent,
                          note="Needs a fix to be well formed: x^T prod W_{s'} dg(h_{s'}) is a row vector of n_s "
                               "entries, not a number; the exponent of eq 5 is the sum of its entries, "
                               "x^T prod W_{s'} dg(h_{s'}) 1 (compared so). Eq 8 has the same omission."))
@@ -151,7 +151,7 @@ def gates_derivation() -> Derivation:
     printed_factor = sp.Matrix([sp.exp(printed_eq6.subs(dict(zip(upper, c)))) / printed_partition6
                                 for c in law.configurations])
     derived_factor = sp.Matrix([factorization.probability(c) for c in law.configurations])
-    claims.append(_claim(labels.FACTORIZATION, "given the lower gates, the gates are independent Bernoulli, P(h=1) = logistic(field)",
+    claims.append(_claim(labels.FACTORIZATION, labels.FACTORIZATION, "given the lower gates, the gates are independent Bernoulli, P(h=1) = logistic(field)",
                          printed_factor, derived_factor,
                          note="The law of eq 6 (with the fix of eq 6) equals the product of independent Bernoulli laws "
                               "with P(h_i = 1) = 1/(1 + exp(-u_i)), u = x^T W_1 dg(h_1) W_2 the pre-activation, and "
@@ -177,11 +177,11 @@ def _zero_temperature(steps) -> Claim:
 
     # Eq 8: a layer-1 law that sharpens (fields +a1, -a2 over T) under a layer-2 gate of finite field.
     a1, a2 = sp.symbols("a_1 a_2", positive=True)
-    network = feedforward_network((1, 2, 1))
+    network = feedforward_network((1, 2, 1), RELU)
     forward = network.forward(sp.Matrix([[1]]))
-    (first, second), (layer2_field,) = forward.gates[0], forward.fields[1]
-    signs = {network.weights[0][0, 0]: a1, network.weights[0][0, 1]: -a2}  # x = 1: the fields are the weights
-    lower_law = bernoulli_factorization(sp.expand(forward.fields[0].subs(signs).dot(forward.gates[0]) / T),
+    (first, second), (layer2_field,) = forward.gates[0], forward.pre_activations[1]
+    signs = {network.weights[0][0, 0]: a1, network.weights[0][1, 0]: -a2}  # x = 1: the pre-activations are the weights
+    lower_law = bernoulli_factorization(sp.expand(forward.pre_activations[0].subs(signs).dot(forward.gates[0]) / T),
                                         [first, second])
     upper_field = layer2_field.subs(signs)
     # Factor by factor (independent gates), so that each factor's limit is that of one logistic function.
@@ -200,7 +200,7 @@ def _zero_temperature(steps) -> Claim:
     printed = sp.Matrix([printed_gate.subs(u, field_size), printed_gate.subs(u, -field_size),
                          printed_relu.subs(u, field_size), printed_relu.subs(u, -field_size), printed_eq8])
     derived = sp.Matrix([*limits, *relu_limits, marginal_limit])
-    return _claim(labels.ZERO_TEMPERATURE, "zero-temperature limit: ReLU gate (eq 7), ReLU output, degenerate marginal (eq 8)",
+    return _claim(labels.ZERO_TEMPERATURE, labels.ZERO_TEMPERATURE, "zero-temperature limit: ReLU gate (eq 7), ReLU output, degenerate marginal (eq 8)",
                   printed, derived,
                   note="Rows: the gate at fields +a and -a, the unit output h u at +a and -a, and P(h_2 = 1) of a layer-2 "
                        "gate once the layer-1 gates are degenerate. Needs fixes to be well formed: (i) T in R with "

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from nnfield.derivations.li2019 import labels
-from nnfield.derivations.li2019.claim import PAPER, paper_claim
+from nnfield.derivations.li2019.labels import PAPER
 from nnfield.derivations.li2019.symbols import (
     SETTING,
     active,
@@ -32,7 +32,9 @@ from nnfield.derivations.li2019.symbols import (
     two_layers,
     y,
 )
+from nnfield.numeric.activations import RELU, TANH
 from nnfield.symbolic import (
+    ClaimFactory,
     Claim,
     Derivation,
     LayerHessian,
@@ -72,11 +74,9 @@ QUOTES = {
                r"decrease would not be trapped in local minima",
 }
 
+_claim = ClaimFactory(PAPER, QUOTES)
+
 WIDTHS = (2, 2, 2, 1)  # the network of the circuit forms, eqs 15-19: L = 3
-
-
-def _claim(key, equation, title, printed, derived, **options):
-    return paper_claim(QUOTES[key], equation, title, printed, derived, **options)
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def hessian_case(*, relu: bool = True, hinge_loss: bool = True, bias_free: bool 
     (True, (6, 6))
     """
     widths = (2, 2, 1) if two_layers else WIDTHS
-    network = feedforward_network(widths, activation="relu" if relu else "tanh", biases=not bias_free)
+    network = feedforward_network(widths, RELU if relu else TANH, biases=not bias_free)
     inputs = sp.Matrix([[sp.Symbol(f"x_{i}", real=True) for i in range(1, widths[0] + 1)]])
     forward = network.forward(inputs)
     loss = margin_loss("hinge" if hinge_loss else "squared", y * forward.output[0, 0], active)
@@ -156,9 +156,9 @@ def _wedged_segment(weights, gates, path, first, last, depth):
     """Psi^{^ first ~ last ^} along ``path`` (eq 11): prod_{k=first}^{last-1} W^k H^k times W^last; 1 if empty."""
     if first > last:
         return sp.Integer(1)
-    product = weights[last - 1][path[last - 1], path[last]]
+    product = weights[last - 1][path[last], path[last - 1]]
     for k in range(first, last):
-        product *= weights[k - 1][path[k - 1], path[k]] * _gate(gates, k, path[k], depth)
+        product *= weights[k - 1][path[k], path[k - 1]] * _gate(gates, k, path[k], depth)
     return product
 
 
@@ -179,7 +179,7 @@ def hessian_derivation() -> Derivation:
      ('Hessian: stationary points are saddles', 'unsupported')]
     """
     steps, claims = [], []
-    network = feedforward_network(WIDTHS)
+    network = feedforward_network(WIDTHS, RELU)
     depth = network.depth
     inputs = sp.Matrix([[sp.Symbol(f"x_{i}", real=True) for i in range(1, WIDTHS[0] + 1)]])
     forward = network.forward(inputs)
@@ -212,7 +212,7 @@ def hessian_derivation() -> Derivation:
 
     # Eqs 18-19: the second variation in circuit form.
     hessian = layer_hessian(loss, network.layers)
-    variations = [weight_matrix(l, WIDTHS[l - 1], WIDTHS[l], name=r"\delta w") for l in range(1, depth + 1)]
+    variations = [weight_matrix(l, WIDTHS[l], WIDTHS[l - 1], name=r"\delta w") for l in range(1, depth + 1)]
     delta = sp.Matrix([v for matrix in variations for v in matrix])
     second_variation = sp.expand((delta.T * hessian.matrix * delta)[0, 0])
     printed_variation = sp.Integer(0)
@@ -220,9 +220,9 @@ def hessian_derivation() -> Derivation:
         for path in paths:
             circuit = inputs[path[0]] * sp.Mul(*(_gate(gates, k, path[k], depth) for k in range(1, depth)))
             kept = [k for k in range(1, depth + 1) if k not in (first, second)]
-            circuit *= sp.Mul(*(weights[k - 1][path[k - 1], path[k]] for k in kept))
-            printed_variation += (circuit * variations[first - 1][path[first - 1], path[first]]
-                                  * variations[second - 1][path[second - 1], path[second]])
+            circuit *= sp.Mul(*(weights[k - 1][path[k], path[k - 1]] for k in kept))
+            printed_variation += (circuit * variations[first - 1][path[first], path[first - 1]]
+                                  * variations[second - 1][path[second], path[second - 1]])
     printed_variation = sp.expand(printed_variation)
     steps.append(Step("Printed second variation times L'(T) = -alpha y, minus the derived one",
                       sp.expand(-active * y * printed_variation - second_variation), "18"))
@@ -299,7 +299,7 @@ def hessian_derivation() -> Derivation:
 
 def _saddles(steps, trace_condition) -> Claim:
     """A dead network: every hidden unit off on the datum, a stationary point of risk 1 that is a local minimum."""
-    network = feedforward_network((2, 2, 1))
+    network = feedforward_network((2, 2, 1), RELU)
     inputs = sp.Matrix([[1, 1]])
     forward = network.forward(inputs)
     dead = {w: -1 for w in network.weights[0]}
@@ -307,7 +307,7 @@ def _saddles(steps, trace_condition) -> Claim:
     dead.update({y: 1})
     box = sp.AccumBounds(-sp.Rational(1, 2), sp.Rational(1, 2))
     perturbed = {w: value + box for w, value in dead.items() if w != y}
-    fields = [sp.expand(f.xreplace(perturbed)) for f in forward.fields[0]]
+    fields = [sp.expand(f.xreplace(perturbed)) for f in forward.pre_activations[0]]
     steps.append(Step("Dead network (x = (1, 1), W_1 = -1, w_2 = 1, y = 1): hidden fields over the box |dW| <= 1/2",
                       sp.Tuple(*fields)))
     gates_off = {g: 0 for g in forward.gates[0]} if all(f.max < 0 for f in fields) else {}

@@ -5,6 +5,8 @@ evidence on them) cannot drift apart. Printed equations go by their numbers; sta
 makes in words go by a short name.
 """
 
+PAPER = "li2019"  #: the paper's short id
+
 MAXIMUM_ENTROPY = "2-3"  #: eq 1 -> eqs 2-3: the maximum-entropy law is an exponential family
 FACTORIZATION = "5-6"  #: eqs 4-6: hierarchical multipliers; the partition function factorises, gates are Bernoulli
 ZERO_TEMPERATURE = "7-8"  #: eqs 7-8: the zero-temperature limit of the gate law is the ReLU gate

@@ -31,7 +31,7 @@ from nnfield.derivations.schoenholz2017.linear import linear_ring
 from nnfield.derivations.schoenholz2017.symbols import L, N, epsilon, l, q, sigma_b, sigma_w
 from nnfield.numeric.compile import compile_expression
 from nnfield.numeric.evidence import Check, Evidence
-from nnfield.numeric.samplers import dense_network_norms, exact_network_norms, linear_norm_chain
+from nnfield.numeric.samplers import dense_network_observables, exact_network_observables, linear_norm_chain
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
 from nnfield.symbolic import fourier_kernel, lattice_model, quadratic_fluctuations, uniform_saddle
 from nnfield.numeric.statistics import SIGNIFICANCE, bonferroni, combined_chi_square, compare_with_prediction, two_sample_test, z_chi_square
@@ -262,8 +262,8 @@ def agreement_evidence(results, statistic: str, sample_sizes: dict, detail: str)
 def samplers_agree(rng, figures: Path, progress: bool) -> Evidence:
     """The exact and reduced samplers against the dense one (the paper's method) at small width."""
     width, depth, networks, sigma_w2, sigma_b2 = 6, 48, 800, 0.7, 0.05
-    dense = dense_network_norms(sigma_w2, sigma_b2, width, depth, networks, rng=rng, progress=progress)
-    exact = exact_network_norms(sigma_w2, sigma_b2, width, depth, networks, rng=rng)
+    dense = dense_network_observables(sigma_w2, sigma_b2, width, depth, networks, rng=rng, progress=progress)
+    exact = exact_network_observables(sigma_w2, sigma_b2, width, depth, networks, rng=rng)
     chain = linear_norm_chain(sigma_w2, sigma_b2, width, depth, networks, rng=rng)
     return agreement_evidence(
         [two_sample_test(dense[:, -1], other[:, -1]) for other in (exact, chain)],

@@ -15,7 +15,7 @@ import functools
 
 import sympy as sp
 
-from nnfield.symbolic import Claim, Derivation, Step, compare, gaussian_integral, lattice_model
+from nnfield.symbolic import ClaimFactory, Derivation, Step, gaussian_integral, lattice_model
 from nnfield.symbolic.differences import collected_form
 from nnfield.symbolic.lattice import open_chain_energy
 
@@ -34,6 +34,8 @@ QUOTES = {
     "9": r"-\frac{1}{2}\sum_{l=0}^{L}\left((\bm{z}^{l}_{\alpha})^{T}(\bm{\Sigma}^{l})^{-1}\bm{z}^{l}_{\alpha}+\ln|\bm{\Sigma}^{l}|\right)",
     "10": r"\sum_{l=1}^{L}\frac{z_{\alpha}^{l}z_{\alpha}^{l}}{\sigma_{w}^{2}N_{l}^{-1}\phi^{l}(z^{l-1}_{\beta})\phi^{l}(z^{l-1}_{\beta})+\sigma_{b}^{2}}+\sum_{l=1}^{L}N_{l}\log(\sigma_{w}^{2}N_{l}^{-1}\phi^{l}(z^{l}_{\alpha})\phi^{l}(z^{l}_{\alpha})+\sigma_{b}^{2})",
 }
+
+_claim = ClaimFactory(PAPER, QUOTES)
 
 
 def _layer_integrals(inputs: int):
@@ -72,16 +74,17 @@ def correspondence() -> Derivation:
     steps.append(Step("Covariance of the pre-activations of different inputs", covariance, "37"))
     printed_sigma = sp.Matrix(INPUTS, INPUTS, lambda i, j: sigma_w**2 / N * sum(phi[b, i] * phi[b, j] for b in range(FAN_IN))
                               + sigma_b**2)
-    claims.append(Claim(PAPER, "Main Result", ("33",), "covariance of the pre-activations Sigma_ij", QUOTES["Sigma"],
-                        printed_sigma, covariance, compare(printed_sigma, covariance),
-                        "phi_{beta i}: activation of unit beta of the previous layer for input i (fan-in 2, two inputs)."))
+    claims.append(_claim("Sigma", "Main Result", "covariance of the pre-activations Sigma_ij", printed_sigma, covariance,
+                         also=("33",),
+                         note="phi_{beta i}: activation of unit beta of the previous layer for input i (fan-in 2, two "
+                              "inputs)."))
 
     steps.append(Step("Energy of one unit after integrating out the Fourier variables", energy, "38"))
     zvec = sp.Matrix(z)
     printed_unit = ((zvec.T * printed_sigma.inv() * zvec)[0, 0] + sp.log(printed_sigma.det())) / 2
-    claims.append(Claim(PAPER, "9", ("38",), "energy of one unit: z^T Sigma^-1 z / 2 + ln|Sigma| / 2", QUOTES["9"],
-                        printed_unit, energy, compare(printed_unit, energy, kind="constant", variables=[*z, *phi]),
-                        "Equal up to a constant (powers of 2 pi and of the prior's normalisation)."))
+    claims.append(_claim("9", "9", "energy of one unit: z^T Sigma^-1 z / 2 + ln|Sigma| / 2", printed_unit, energy,
+                         also=("38",), note="Equal up to a constant (powers of 2 pi and of the prior's normalisation).",
+                         kind="constant", variables=[*z, *phi]))
 
     # Summing over the N units of a layer: each unit brings its own ln|Sigma|.
     quadratic_sum, determinant = sp.symbols("Q_z D_Sigma", positive=True)
@@ -89,10 +92,9 @@ def correspondence() -> Derivation:
     derived_layer = quadratic_sum / 2 + N * sp.log(determinant) / 2
     steps.append(Step("Energy of a layer of N units (Q_z = sum over units of z^T Sigma^-1 z, D_Sigma = |Sigma|)",
                       derived_layer, "9"))
-    claims.append(Claim(
-        PAPER, "9 (units)", (), "energy of a layer of N units", QUOTES["9"], printed_layer, derived_layer,
-        compare(printed_layer, derived_layer),
-        "Eq 9 sums z^T Sigma^-1 z over the units by the Einstein convention but writes ln|Sigma| once per layer; "
+    claims.append(_claim(
+        "9", "9 (units)", "energy of a layer of N units", printed_layer, derived_layer,
+        note="Eq 9 sums z^T Sigma^-1 z over the units by the Einstein convention but writes ln|Sigma| once per layer; "
         "every unit's weights integrate out separately and leave their own ln|Sigma|. A two-layer network decides "
         "it (the check 'open chain of two layers').",
     ))
@@ -116,13 +118,12 @@ def correspondence() -> Derivation:
     printed_chain, derived_chain = (collected_form(open_chain_energy(energy_of_layer, l, 1, layer_count))
                                     for energy_of_layer in (printed_10, layer))
     steps.append(Step(f"Energy of an open chain of {layer_count} layers fed by the input (P_0 fixed)", derived_chain, "10"))
-    claims.append(Claim(PAPER, "10", ("39",), "single-input law of a network (an open chain of layers), any activation",
-                        QUOTES["10"], printed_chain, derived_chain,
-                        compare(printed_chain, derived_chain, kind="constant", variables=chain_values),
-                        "Any activation: P = phi(z).phi(z). Compared on an open chain of two layers fed by the input: the "
-                        "printed log term sits at layer l, the derived one at l - 1, which on an open chain is not a "
-                        "constant (the last layer's log term replaces the input's); on a ring the two agree. A two-layer "
-                        "network decides it (the check 'open chain of two layers')."))
+    claims.append(_claim("10", "10", "single-input law of a network (an open chain of layers), any activation",
+                         printed_chain, derived_chain, also=("39",), kind="constant", variables=chain_values,
+                         note="Any activation: P = phi(z).phi(z). Compared on an open chain of two layers fed by the "
+                              "input: the printed log term sits at layer l, the derived one at l - 1, which on an open "
+                              "chain is not a constant (the last layer's log term replaces the input's); on a ring the "
+                              "two agree. A two-layer network decides it (the check 'open chain of two layers')."))
     lattice_model(layer, [s, P], l)  # the single-input energy is a translation-invariant lattice energy
     return Derivation(PAPER, "Exact correspondence: integrating out weights and biases", tuple(steps), tuple(claims),
                       results=dict(covariance=covariance, unit_energy=energy, layer_energy=derived_layer,

@@ -43,11 +43,11 @@ from nnfield.derivations.schoenholz2017.symbols import (
 from nnfield.numeric.compile import compile_expression
 from nnfield.numeric.parameters import positive_integer, positive_real
 from nnfield.symbolic import (
+    ClaimFactory,
     Claim,
     brillouin_average,
     Derivation,
     Step,
-    compare,
     continuum_limit,
     eft_symmetries,
     fourier_kernel,
@@ -141,11 +141,7 @@ QUOTES = {
     "laplace": r"I\approx e^{-Af(x^{*})}\int dxe^{-A(x-x^{*})^{T}f^{\prime\prime}(x^{*})(x-x^{*})}",
 }
 
-
-def _claim(key, equation, title, printed, derived, *, also=(), note="", **options) -> Claim:
-    comparison = compare(printed, derived, definitions=DEFINITIONS, **options)
-    return Claim(PAPER, equation, tuple(also), title, QUOTES[key], printed, derived, comparison, note,
-                 abbreviations=DEFINITIONS)
+_claim = ClaimFactory(PAPER, QUOTES, {"definitions": DEFINITIONS})
 
 
 def laplace_claim() -> Claim:

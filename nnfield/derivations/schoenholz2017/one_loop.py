@@ -29,7 +29,7 @@ from nnfield.derivations.schoenholz2017.linear import PAPER, linear_ring, norm_m
 from nnfield.derivations.schoenholz2017.relu import orthant_model
 from nnfield.derivations.schoenholz2017.symbols import N, sigma_b, sigma_w
 from nnfield.numeric.one_loop import compile_one_loop
-from nnfield.symbolic import Claim, Derivation, Step, compare, interaction_vertices, one_loop, stirling
+from nnfield.symbolic import ClaimFactory, Derivation, Step, interaction_vertices, one_loop, stirling
 
 __all__ = ["linear_one_loop", "linear_evaluator", "relu_one_loop", "relu_evaluator", "large_n_corrections"]
 
@@ -99,6 +99,8 @@ QUOTES = {
     "controlled": r"we pursue a more principled solution to eq. (9) by considering a controlled expansion for large N_{l}.",
 }
 
+_claim = ClaimFactory(PAPER, QUOTES)
+
 
 @functools.lru_cache(maxsize=1)
 def large_n_corrections() -> Derivation:
@@ -141,15 +143,15 @@ def large_n_corrections() -> Derivation:
     limit = sp.limit(relative, N, sp.oo)
     controlled = sp.true if loop.vertices.controlled else sp.false
     claims = (
-        Claim(PAPER, "Sec. 5 (footnote 1)", (), "mean and mode of the norm are equal as N grows", QUOTES["mean-mode"],
-              sp.Integer(0), limit, compare(sp.Integer(0), limit),
-              f"Derived: (<r> - r*)/r* = {sp.sstr(relative)}, which vanishes like 1/N. The audit measures the "
-              "slope of the error of r* (order 0) and of r* + m (order 1) against N with the exact norm chain."),
-        Claim(PAPER, "Sec. 4 (controlled expansion)", (), "the large-N expansion is controlled", QUOTES["controlled"],
-              sp.true, controlled, compare(sp.true, controlled, kind="statement"),
-              "Derived: every vertex and correction about r* carries a negative power of N in fields of unit size "
-              "(cubic N^-1/2, quartic N^-1), so each order of the loop expansion is smaller by 1/N; the audit "
-              "checks that the order-1 errors fall like 1/N^2.", statement=True),
+        _claim("mean-mode", "Sec. 5 (footnote 1)", "mean and mode of the norm are equal as N grows", sp.Integer(0),
+               limit,
+               note=f"Derived: (<r> - r*)/r* = {sp.sstr(relative)}, which vanishes like 1/N. The audit measures the "
+                    "slope of the error of r* (order 0) and of r* + m (order 1) against N with the exact norm chain."),
+        _claim("controlled", "Sec. 4 (controlled expansion)", "the large-N expansion is controlled", sp.true,
+               controlled, statement=True,
+               note="Derived: every vertex and correction about r* carries a negative power of N in fields of unit "
+                    "size (cubic N^-1/2, quartic N^-1), so each order of the loop expansion is smaller by 1/N; the "
+                    "audit checks that the order-1 errors fall like 1/N^2."),
     )
     return Derivation(PAPER, "The linear ring at order 1/N (one loop)", steps, claims,
                       predictor=linear_ring().predictor,

@@ -22,7 +22,7 @@ from nnfield.derivations.schoenholz2017.linear import linear_ring
 from nnfield.derivations.schoenholz2017.relu import relu_ring
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.plots import new_figure, save_figure
-from nnfield.numeric.samplers import linear_norm_chain, relu_field_chain
+from nnfield.numeric.samplers import linear_norm_chain, relu_parts_chain
 from nnfield.numeric.statistics import power_law_fit
 
 __all__ = ["WIDTHS", "LINEAR_SETUP", "RELU_SETUP", "control_variate_mean", "linear_errors", "relu_errors",
@@ -89,7 +89,7 @@ def relu_errors(rng, setup=RELU_SETUP, widths=WIDTHS) -> dict:
     sigma_w2, sigma_b2 = setup["sigma_w2"], setup["sigma_b2"]
     rows = []
     for width in widths:
-        fields = relu_field_chain(sigma_w2, sigma_b2, width, setup["L"], setup["M"], rng=rng)[:, setup["transient"]:]
+        fields = relu_parts_chain(sigma_w2, sigma_b2, width, setup["L"], setup["M"], rng=rng)[:, setup["transient"]:]
         square = width * sigma_b2 / (2 * (1 - sigma_w2 / 2))
         controls = (fields[..., :2] ** 2).mean(axis=1) - square
         measured = [control_variate_mean(fields[:, :, i].mean(axis=1), controls) for i in range(2)]

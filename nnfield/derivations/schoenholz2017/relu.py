@@ -47,6 +47,7 @@ from nnfield.derivations.schoenholz2017.symbols import (
 )
 from nnfield.numeric.compile import compile_expression, compile_matrix
 from nnfield.symbolic import (
+    ClaimFactory,
     Claim,
     Derivation,
     Step,
@@ -153,6 +154,8 @@ QUOTES = {
     "88": r"\frac{\partial H}{\partial k}=\log r_{+}-\log r_{-}-\frac{3}{2}\log(N-k)+\frac{3}{2}\log k=0",
 }
 
+_claim = ClaimFactory(PAPER, QUOTES)
+
 
 @functools.lru_cache(maxsize=1)
 def orthant_model():
@@ -176,11 +179,6 @@ def _printed_stationary(plus, minus, count) -> dict:
         "87": minus / variance - count / minus,
         "88": sp.log(plus) - sp.log(minus) - sp.Rational(3, 2) * sp.log(N - count) + sp.Rational(3, 2) * sp.log(count),
     }
-
-
-def _claim(key, equation, title, printed, derived, *, also=(), note="", **options) -> Claim:
-    comparison = compare(printed, derived, **options)
-    return Claim(PAPER, equation, tuple(also), title, QUOTES[key], printed, derived, comparison, note)
 
 
 @dataclass(frozen=True)

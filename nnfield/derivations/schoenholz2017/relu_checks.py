@@ -1,7 +1,7 @@
 """Numerical checks of schoenholz2017's rectified linear results (Figs. 5 and 6), run by the audit.
 
 The reduced chain on ``(r_+, r_-, k)`` draws the law of the network exactly (see
-:func:`~nnfield.numeric.samplers.relu_field_chain`), and it makes two moments exact at any width:
+:func:`~nnfield.numeric.samplers.relu_parts_chain`), and it makes two moments exact at any width:
 :math:`E[k] = N/2` and :math:`E[r_\\pm^2] = N\\sigma_b^2/(2 - \\sigma_w^2) = (r^*_\\pm)^2`.
 """
 
@@ -20,7 +20,8 @@ from nnfield.numeric.compile import compile_matrix
 from nnfield.symbolic import fourier_kernel, lattice_model, quadratic_fluctuations, uniform_saddle
 from nnfield.symbolic.continuum import density_kernel
 from nnfield.numeric.evidence import Check, Evidence
-from nnfield.numeric.samplers import dense_network_norms, exact_network_norms, relu, relu_field_chain, relu_fields
+from nnfield.numeric.activations import RELU
+from nnfield.numeric.samplers import dense_network_observables, exact_network_observables, relu_parts, relu_parts_chain
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
 from nnfield.numeric.statistics import SIGNIFICANCE, combined_chi_square, compare_with_prediction, two_sample_test, z_chi_square
 
@@ -99,7 +100,7 @@ def relu_saddle(rng, figures, progress) -> Evidence:
     setup = FIGURE5
     derivation = relu_ring()
     values = np.array(setup["sigma_w2"])
-    fields = relu_field_chain(values, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], rng=rng)[..., TRANSIENT:, :]
+    fields = relu_parts_chain(values, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], rng=rng)[..., TRANSIENT:, :]
     z_scores, stars = [], []
     for value, sample in zip(values, fields):
         prediction = derivation.predict(sigma_w2=float(value), sigma_b2=setup["sigma_b2"], N=setup["N"])
@@ -139,7 +140,7 @@ def relu_mode_covariance(rng, figures, progress) -> tuple[Evidence, ...]:
     covariances = {(label, form): claim_mode_covariance(claim, form) for label, claim in claims.items()
                    for form in ("printed", "derived")}
     values = np.array(setup["sigma_w2"])
-    fields = relu_field_chain(values, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], rng=rng)
+    fields = relu_parts_chain(values, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], rng=rng)
     window = setup["L"] - TRANSIENT
     tests = {key: [] for key in covariances}
     curves = []
@@ -180,9 +181,9 @@ def relu_mode_covariance(rng, figures, progress) -> tuple[Evidence, ...]:
 def relu_samplers_agree(rng, figures, progress) -> Evidence:
     """The exact and reduced ReLU samplers against the dense one at small width, field by field."""
     setup = dict(sigma_w2=1.2, sigma_b2=0.05, N=6, L=40, M=800)
-    dense = dense_network_norms(**setup, phi=relu, observe=relu_fields, rng=rng, progress=progress)
-    exact = exact_network_norms(**setup, phi=relu, observe=relu_fields, rng=rng)
-    chain = relu_field_chain(**setup, rng=rng)
+    dense = dense_network_observables(**setup, phi=RELU, observe=relu_parts, rng=rng, progress=progress)
+    exact = exact_network_observables(**setup, phi=RELU, observe=relu_parts, rng=rng)
+    chain = relu_parts_chain(**setup, rng=rng)
     return agreement_evidence(
         [two_sample_test(dense[:, -1, i], other[:, -1, i]) for other in (exact, chain) for i in range(3)],
         "smallest Kolmogorov-Smirnov p-value (last-layer r_+, r_-, k)",

@@ -15,7 +15,7 @@ import sympy as sp
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.meanfield import mean_field
 from nnfield.numeric.plots import new_figure, save_figure, sequence_colours
-from nnfield.numeric.samplers import exact_network_norms
+from nnfield.numeric.samplers import exact_network_observables
 from nnfield.numeric.statistics import SIGNIFICANCE, z_chi_square
 
 __all__ = ["FIGURE1", "tanh_checks"]
@@ -34,7 +34,7 @@ def mean_field_tanh(rng, figures, progress) -> Evidence:
     for colour, sigma_w2 in zip(colours, setup["sigma_w2"]):
         field = mean_field(sp.tanh(variable), variable, sigma_w2=sigma_w2, sigma_b2=setup["sigma_b2"])
         predicted = field.trajectory(sigma_w2 + setup["sigma_b2"], setup["L"])  # the raw input x ~ N(0, I): |x|^2/N ~ 1
-        norms = exact_network_norms(sigma_w2, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], phi=np.tanh,
+        norms = exact_network_observables(sigma_w2, setup["sigma_b2"], setup["N"], setup["L"], setup["M"], phi=np.tanh,
                                     rng=rng, progress=progress)
         bulk = slice(setup["L"] // 2, None)
         per_network = (norms[:, bulk] ** 2).mean(axis=1) / setup["N"]

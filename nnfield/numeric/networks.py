@@ -1,6 +1,14 @@
-"""Bias-free feed-forward networks with one output: risk, exact gradient and exact Hessian, training.
+"""Feed-forward networks: one forward pass; bias-free networks with one output, their risk, exact gradient and
+exact Hessian, training.
 
-A network of depth L maps an input ``x`` (width ``n_0``) to one number,
+The weight convention of every network in nnfield (numeric here, symbolic in
+:mod:`nnfield.symbolic.networks`): :math:`W_l` has shape :math:`(n_l, n_{l-1})`, entry :math:`W^l_{ij}`
+joins unit j of layer l-1 to unit i of layer l, and on a row of inputs
+
+.. math::  z_l = a_{l-1} W_l^\\top, \\qquad a_l = \\phi(z_l), \\qquad a_0 = x
+
+(:func:`forward_pass`, for one network or a batch of them). A network of depth L maps an input ``x``
+(width ``n_0``) to one number,
 
 .. math::  T(x) = W_L\\,\\phi(W_{L-1} \\cdots \\phi(W_1 x)),\\qquad W_l \\in \\mathbb{R}^{n_l \\times n_{l-1}},
            \\; n_L = 1,
@@ -22,8 +30,11 @@ loss (``l'' = 0`` away from margin 1) there is no Gauss-Newton term, so the same
 the risk Hessian vanish and its trace is zero. Squared loss adds the positive semidefinite
 ``J^T diag(l'') J / m``; tanh (``phi'' != 0``) fills the same-layer blocks.
 
-Activations and losses are small objects that bring their value and first two derivatives
-together (:data:`ACTIVATIONS`, :data:`LOSSES`); a network names them.
+The activation is an :class:`~nnfield.numeric.activations.Activation` (any of its
+:data:`~nnfield.numeric.activations.ACTIVATIONS`, or a new one): its compiled value and derivatives
+give the forward pass and back-propagation; a gated activation (ReLU, linear) uses its gate as the
+slope, zero at the kink. Losses bring their value and first two derivatives together
+(:data:`LOSSES`); a network names its loss.
 """
 
 from __future__ import annotations
@@ -35,39 +46,31 @@ from typing import Callable
 import numpy as np
 from tqdm import tqdm
 
+from nnfield.numeric.activations import ACTIVATIONS, RELU, Activation
 from nnfield.numeric.parameters import positive_integer, positive_real
 from nnfield.numeric.samplers import as_generator
 
 __all__ = [
-    "ACTIVATIONS",
     "LOSSES",
-    "Activation",
     "Dataset",
+    "ForwardPass",
     "Loss",
     "Network",
     "SpectrumSummary",
     "Trajectory",
     "finite_difference_hessian",
+    "forward_pass",
     "gaussian_clouds",
     "gradient",
     "gradient_descent",
     "hessian",
     "layer_block",
+    "layer_structure",
     "loss_slopes",
     "output",
     "risk",
     "spectrum_summary",
 ]
-
-
-@dataclass(frozen=True)
-class Activation:
-    """An activation ``phi`` with its first and second derivatives (ReLU: 0 at the kink, ``phi'' = 0``)."""
-
-    name: str
-    value: Callable
-    slope: Callable
-    curvature: Callable
 
 
 @dataclass(frozen=True)
@@ -83,18 +86,6 @@ class Loss:
     slope: Callable
     curvature: Callable
 
-
-def _tanh_curvature(z):
-    t = np.tanh(z)
-    return -2.0 * t * (1.0 - t * t)
-
-
-ACTIVATIONS = {
-    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float),
-                       lambda z: np.zeros_like(z)),
-    "tanh": Activation("tanh", np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, _tanh_curvature),
-    "identity": Activation("identity", lambda z: z, np.ones_like, np.zeros_like),
-}
 
 LOSSES = {
     "hinge": Loss("hinge", lambda t, y: np.maximum(0.0, 1.0 - y * t), lambda t, y: -y * (y * t < 1.0),
@@ -112,8 +103,9 @@ class Network:
     widths : tuple of int
         ``(n_0, n_1, ..., n_{L-1})``: the input width and the hidden widths; the output width
         ``n_L = 1`` is implied, so the depth (number of weight matrices) is ``len(widths)``.
-    activation : str
-        A key of :data:`ACTIVATIONS`: ``"relu"``, ``"tanh"`` or ``"identity"``.
+    activation : Activation
+        An :class:`~nnfield.numeric.activations.Activation`; given by name, one of
+        :data:`~nnfield.numeric.activations.ACTIVATIONS` (``"relu"``, ``"tanh"``, ``"linear"`` ...).
     loss : str
         A key of :data:`LOSSES`: ``"hinge"`` or ``"squared"``.
 
@@ -122,14 +114,14 @@ class Network:
     >>> network = Network((3, 4, 5))
     >>> network.depth, network.shapes, network.parameter_count
     (3, ((4, 3), (5, 4), (1, 5)), 37)
-    >>> Network((3, 4), activation="sigmoid")
+    >>> Network((3, 4), activation="step")
     Traceback (most recent call last):
     ...
-    ValueError: activation must be one of ['identity', 'relu', 'tanh']; got 'sigmoid'
+    ValueError: activation must be an Activation or one of ['erf', 'gelu', 'linear', 'relu', 'sigmoid', 'softplus', 'swish', 'tanh']; got 'step'
     """
 
     widths: tuple[int, ...]
-    activation: str = "relu"
+    activation: Activation = RELU
     loss: str = "hinge"
 
     def __post_init__(self):
@@ -141,8 +133,14 @@ class Network:
         if not widths:
             raise ValueError("widths must hold at least the input width n_0; got an empty sequence")
         object.__setattr__(self, "widths", widths)
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {self.activation!r}")
+        if isinstance(self.activation, str):
+            if self.activation not in ACTIVATIONS:
+                raise ValueError(f"activation must be an Activation or one of {sorted(ACTIVATIONS)}; "
+                                 f"got {self.activation!r}")
+            object.__setattr__(self, "activation", ACTIVATIONS[self.activation])
+        if not isinstance(self.activation, Activation):
+            raise TypeError("activation must be an Activation (nnfield.numeric.activations) or the name of a shipped "
+                            f"one; got {type(self.activation).__name__}")
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {self.loss!r}")
 
@@ -186,11 +184,25 @@ class Network:
         ``gain`` defaults to 2 for ReLU (He initialisation: the mean square output stays of order
         one through the layers) and 1 otherwise.
         """
+        return np.concatenate([weights.ravel() for weights in self.sample_weights(1, rng, gain)])
+
+    def sample_weights(self, count, rng=None, gain: float | None = None) -> tuple[np.ndarray, ...]:
+        """The weights ``W_1 .. W_L`` of ``count`` independent networks, shapes ``(count, n_l, n_{l-1})``.
+
+        Entries are independent centred Gaussians of variance ``gain / n_{l-1}``, drawn layer by
+        layer (one network's draws are those of :meth:`initial_parameters`).
+
+        Examples
+        --------
+        >>> [w.shape for w in Network((3, 4)).sample_weights(5, rng=0)]
+        [(5, 4, 3), (5, 1, 4)]
+        """
+        count = positive_integer("count", count, "the number of networks")
         generator = as_generator(rng)
-        gain = (2.0 if self.activation == "relu" else 1.0) if gain is None else positive_real(
+        gain = (2.0 if self.activation == RELU else 1.0) if gain is None else positive_real(
             "gain", gain, "the weight variance times the fan-in")
-        return np.concatenate([generator.standard_normal(rows * columns) * math.sqrt(gain / columns)
-                               for rows, columns in self.shapes])
+        return tuple(generator.standard_normal((count, rows, columns)) * math.sqrt(gain / columns)
+                     for rows, columns in self.shapes)
 
 
 @dataclass(frozen=True)
@@ -244,15 +256,53 @@ def gaussian_clouds(samples, dimension, *, separation: float = 2.0, rng=None) ->
 
 
 @dataclass(frozen=True)
-class _Pass:
-    """Pre-activations ``z_l`` and activations ``h_l`` (``h_0 = x``) of every layer."""
+class ForwardPass:
+    """The pre-activations ``z_l`` (l = 1..L) and the activations ``a_l`` (``a_0 = x``, l < L) of a forward pass.
+
+    Each array has shape ``(..., m, n_l)``: the batch of networks, the inputs, the units.
+    """
 
     pre_activations: tuple[np.ndarray, ...]
     activations: tuple[np.ndarray, ...]
 
     @property
     def output(self) -> np.ndarray:
-        return self.pre_activations[-1][:, 0]
+        """``T = z_L`` of a network with one output, shape ``(..., m)``."""
+        return self.pre_activations[-1][..., 0]
+
+
+def forward_pass(weights, inputs, activation: Activation) -> ForwardPass:
+    """``z_l = a_{l-1} W_l^T``, ``a_l = phi(z_l)``, ``a_0 = x``, the output ``z_L`` linear: the one forward pass.
+
+    Parameters
+    ----------
+    weights : sequence of ndarray
+        ``W_1 .. W_L``, shapes ``(..., n_l, n_{l-1})`` (a leading batch of networks is allowed).
+    inputs : ndarray
+        Rows of inputs, shape ``(..., m, n_0)``, broadcast against the batch of networks.
+    activation : Activation
+
+    Examples
+    --------
+    >>> weights = (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1.0, -1.0]]))
+    >>> forward_pass(weights, np.array([[3.0, 2.0], [3.0, -2.0]]), RELU).output.tolist()
+    [1.0, 3.0]
+    """
+    if not isinstance(activation, Activation):
+        raise TypeError(f"activation must be an Activation (nnfield.numeric.activations); got {type(activation).__name__}")
+    phi = activation.function
+    activations, pre_activations = [inputs], []
+    for layer, matrix in enumerate(weights):
+        z = activations[-1] @ np.swapaxes(matrix, -1, -2)
+        pre_activations.append(z)
+        if layer < len(weights) - 1:
+            activations.append(phi(z))
+    return ForwardPass(tuple(pre_activations), tuple(activations))
+
+
+def _slope(activation: Activation):
+    """``phi'``; for a gated activation its gate (zero at the kink), exact wherever the gate is locally constant."""
+    return activation.gate_function if activation.gate is not None else activation.derivative
 
 
 def _check_data(network: Network, data) -> Dataset:
@@ -262,17 +312,6 @@ def _check_data(network: Network, data) -> Dataset:
         raise ValueError(f"the inputs have width {data.inputs.shape[1]} but the network expects n_0 = "
                          f"{network.widths[0]}")
     return data
-
-
-def _forward(network: Network, weights, inputs) -> _Pass:
-    phi = ACTIVATIONS[network.activation].value
-    activations, pre_activations = [inputs], []
-    for layer, matrix in enumerate(weights):
-        z = activations[-1] @ matrix.T
-        pre_activations.append(z)
-        if layer < network.depth - 1:
-            activations.append(phi(z))
-    return _Pass(tuple(pre_activations), tuple(activations))
 
 
 def output(network: Network, theta, inputs) -> np.ndarray:
@@ -288,7 +327,7 @@ def output(network: Network, theta, inputs) -> np.ndarray:
     inputs = np.asarray(inputs, dtype=float)
     if inputs.ndim != 2 or inputs.shape[1] != network.widths[0]:
         raise ValueError(f"inputs must have shape (m, {network.widths[0]}); got shape {inputs.shape}")
-    return _forward(network, network.weights(theta), inputs).output
+    return forward_pass(network.weights(theta), inputs, network.activation).output
 
 
 def loss_slopes(network: Network, theta, data: Dataset) -> np.ndarray:
@@ -311,10 +350,10 @@ def risk(network: Network, theta, data: Dataset) -> float:
     return float(LOSSES[network.loss].value(output(network, theta, data.inputs), data.labels).mean())
 
 
-def _backward(network: Network, weights, forward: _Pass, data: Dataset):
+def _backward(network: Network, weights, forward: ForwardPass, data: Dataset):
     """``e_l = dR/dz_l`` for every layer, from the top: ``e_{l-1} = (e_l W_l) * phi'(z_{l-1})``."""
     loss = LOSSES[network.loss]
-    slope = ACTIVATIONS[network.activation].slope
+    slope = _slope(network.activation)
     errors = [None] * network.depth
     errors[-1] = (loss.slope(forward.output, data.labels) / data.size)[:, None]
     for layer in range(network.depth - 1, 0, -1):
@@ -323,7 +362,7 @@ def _backward(network: Network, weights, forward: _Pass, data: Dataset):
 
 
 def gradient(network: Network, theta, data: Dataset) -> np.ndarray:
-    """``nabla_theta R`` by back-propagation: ``dR/dW_l = e_l^T h_{l-1}``; ``|gradient|^2`` is eq 15's order parameter.
+    """``nabla_theta R`` by back-propagation: ``dR/dW_l = e_l^T a_{l-1}``; ``|gradient|^2`` is eq 15's order parameter.
 
     Examples
     --------
@@ -334,7 +373,7 @@ def gradient(network: Network, theta, data: Dataset) -> np.ndarray:
     """
     data = _check_data(network, data)
     weights = network.weights(theta)
-    forward = _forward(network, weights, data.inputs)
+    forward = forward_pass(weights, data.inputs, network.activation)
     errors = _backward(network, weights, forward, data)
     return np.concatenate([(error.T @ activation).ravel() for error, activation in zip(errors, forward.activations)])
 
@@ -343,16 +382,16 @@ def hessian(network: Network, theta, data: Dataset, *, chunk: int = 256) -> np.n
     """The exact Hessian ``d^2 R / d theta d theta`` (away from ReLU gate switches and hinge kinks).
 
     Back-propagation differentiated once more along ``chunk`` unit directions ``V`` at a time
-    (Pearlmutter's R-operator): forward ``Rz_l = Rh_{l-1} W_l^T + h_{l-1} V_l^T``,
-    ``Rh_l = phi'(z_l) Rz_l``; backward ``Re_L = l'' Rz_L / m``,
+    (Pearlmutter's R-operator): forward ``Rz_l = Ra_{l-1} W_l^T + a_{l-1} V_l^T``,
+    ``Ra_l = phi'(z_l) Rz_l``; backward ``Re_L = l'' Rz_L / m``,
     ``Re_{l-1} = (Re_l W_l + e_l V_l) phi'(z_{l-1}) + (e_l W_l) phi''(z_{l-1}) Rz_{l-1}``, and the row
-    of the Hessian is ``R(dR/dW_l) = Re_l^T h_{l-1} + e_l^T Rh_{l-1}``.
+    of the Hessian is ``R(dR/dW_l) = Re_l^T a_{l-1} + e_l^T Ra_{l-1}``.
 
     Examples
     --------
     A two-layer linear network with squared loss (the tests compare it with the hand-derived form):
 
-    >>> network = Network((2, 2), activation="identity", loss="squared")
+    >>> network = Network((2, 2), activation="linear", loss="squared")
     >>> matrix = hessian(network, np.arange(1.0, 7.0), Dataset([[1.0, -1.0]], [1]))
     >>> matrix.shape, bool(np.allclose(matrix, matrix.T))
     ((6, 6), True)
@@ -360,13 +399,12 @@ def hessian(network: Network, theta, data: Dataset, *, chunk: int = 256) -> np.n
     data = _check_data(network, data)
     chunk = positive_integer("chunk", chunk, "the number of Hessian rows computed at once")
     weights = network.weights(theta)
-    forward = _forward(network, weights, data.inputs)
+    forward = forward_pass(weights, data.inputs, network.activation)
     errors = _backward(network, weights, forward, data)
-    activation = ACTIVATIONS[network.activation]
     curvature = LOSSES[network.loss].curvature(forward.output, data.labels)[:, None] / data.size
-    slopes = [activation.slope(z) for z in forward.pre_activations[:-1]]
-    curvatures = [activation.curvature(z) for z in forward.pre_activations[:-1]]
-    backs = [errors[layer] @ weights[layer] for layer in range(1, network.depth)]  # dR/dh_{l-1}
+    slopes = [_slope(network.activation)(z) for z in forward.pre_activations[:-1]]
+    curvatures = [network.activation.second_derivative(z) for z in forward.pre_activations[:-1]]
+    backs = [errors[layer] @ weights[layer] for layer in range(1, network.depth)]  # dR/da_{l-1}
     count = network.parameter_count
     result = np.empty((count, count))
     for start in range(0, count, chunk):
@@ -375,7 +413,7 @@ def hessian(network: Network, theta, data: Dataset, *, chunk: int = 256) -> np.n
         directions[np.arange(rows.size), rows] = 1.0
         tangents = [directions[:, part].reshape((rows.size,) + shape)
                     for part, shape in zip(network.layer_slices, network.shapes)]
-        # Forward tangents of z_l and h_l.
+        # Forward tangents of z_l and a_l.
         r_activation = np.zeros((rows.size,) + data.inputs.shape)
         r_activations, r_pre = [r_activation], []
         for layer, matrix in enumerate(weights):
@@ -434,6 +472,22 @@ def layer_block(network: Network, matrix, first: int, second: int) -> np.ndarray
             raise ValueError(f"{name} must be a layer number 1..{network.depth}; got {layer!r}")
     slices = network.layer_slices
     return np.asarray(matrix)[slices[first - 1], slices[second - 1]]
+
+
+def layer_structure(network: Network, matrix) -> tuple[float, float]:
+    """The largest same-layer entry of a ``(P, P)`` matrix relative to its largest entry, and ``|tr H| / |H|_F``.
+
+    Both vanish for the risk Hessian of a bias-free ReLU network with hinge loss.
+
+    Examples
+    --------
+    >>> network = Network((2, 3))
+    >>> layer_structure(network, np.eye(network.parameter_count))
+    (1.0, 3.0)
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    same = max(np.abs(layer_block(network, matrix, layer, layer)).max() for layer in range(1, network.depth + 1))
+    return float(same / np.abs(matrix).max()), float(abs(np.trace(matrix)) / np.linalg.norm(matrix))
 
 
 @dataclass(frozen=True)

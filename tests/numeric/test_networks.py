@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnfield.numeric.relu_networks import (
+from nnfield.numeric.networks import (
     Dataset,
     Network,
     finite_difference_hessian,
@@ -18,7 +18,7 @@ from nnfield.numeric.relu_networks import (
     spectrum_summary,
 )
 
-SETTINGS = [(activation, loss) for activation in ("relu", "tanh", "identity") for loss in ("hinge", "squared")]
+SETTINGS = [(activation, loss) for activation in ("relu", "tanh", "linear") for loss in ("hinge", "squared")]
 
 
 def setup(widths, activation="relu", loss="hinge", samples=10, seed=0):
@@ -29,7 +29,7 @@ def setup(widths, activation="relu", loss="hinge", samples=10, seed=0):
 
 def test_two_layer_linear_hessian_by_hand():
     """T = w2 . (W1 x), R = (T - y)^2 / 2 on one example: H = J J^T + (T - y) d^2T, d^2T/dW1[i,j] dw2[k] = delta_ik x_j."""
-    network = Network((3, 2), activation="identity", loss="squared")
+    network = Network((3, 2), activation="linear", loss="squared")
     w1 = np.array([[0.3, -1.2, 0.5], [0.7, 0.1, -0.4]])
     w2 = np.array([1.5, -0.8])
     x, y = np.array([0.9, -0.3, 1.1]), -1.0
@@ -138,7 +138,8 @@ def test_data_and_parameters_are_reproducible():
         (lambda: Network((3, 2.5)), ValueError, "widths\\[1\\] must be a positive integer"),
         (lambda: Network(()), ValueError, "at least the input width"),
         (lambda: Network(4), TypeError, "widths must be a sequence"),
-        (lambda: Network((3, 4), activation="sigmoid"), ValueError, "activation must be one of"),
+        (lambda: Network((3, 4), activation="step"), ValueError, "activation must be an Activation or one of"),
+        (lambda: Network((3, 4), activation=np.tanh), TypeError, "activation must be an Activation"),
         (lambda: Network((3, 4), loss="logistic"), ValueError, "loss must be one of"),
         (lambda: Dataset(np.ones((2, 3)), [1, 0]), ValueError, "labels must be \\+1 or -1"),
         (lambda: Dataset(np.ones((2, 3)), [1]), ValueError, "labels must be a vector"),
