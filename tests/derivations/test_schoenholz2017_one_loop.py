@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nnfield.derivations.schoenholz2017 import large_n_corrections, linear_ring, relu_ring
-from nnfield.derivations.schoenholz2017.one_loop_checks import linear_errors, relu_errors
+from nnfield.derivations.schoenholz2017.one_loop_checks import linear_errors, relu_errors, stationary_norm_moments
 from nnfield.numeric.samplers import linear_norm_chain
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
 from nnfield.numeric.statistics import compare_with_prediction
@@ -60,6 +60,29 @@ def test_mean_against_the_exact_chain():
     second_order = 0.1 / 16**2 * measured["mean"][0]  # allowance for O(1/N^2): the slope check measures it
     assert abs(measured["mean"][0] - measured["mean_0"][0]) > 20 * error
     assert abs(measured["mean"][0] - measured["mean_1"][0]) < 4 * error + second_order
+
+
+@pytest.mark.slow
+def test_variance_against_the_exact_chain():
+    """At N = 16 the Gaussian variance of r is off by many standard errors; the one-loop one by O(1/N^2)."""
+    setup = dict(sigma_w2=0.5, sigma_b2=1.0, M=4000, L=48, transient=12)
+    measured = linear_errors(np.random.default_rng(13), setup, widths=(16,))
+    value, error = measured["variance"][0], measured["variance_error"][0]
+    assert error < 1e-3 * value  # the control variates resolve relative errors of 1/N^2
+    assert abs(value - measured["variance_0"][0]) > 20 * error
+    assert abs(value - measured["variance_1"][0]) < 4 * error + 0.5 / 16**2 * value
+
+
+@pytest.mark.slow
+def test_stationary_moments_of_the_norm_chain():
+    """E s^k, k = 1..4, against per-chain sample moments of the exact chain (errors across 20000 chains)."""
+    sigma_w2, sigma_b2, width = 0.3, 0.7, 6
+    squares = linear_norm_chain(sigma_w2, sigma_b2, width, 30, 20000, rng=np.random.default_rng(17))[:, 10:] ** 2
+    exact = stationary_norm_moments(sigma_w2, sigma_b2, width, 4)
+    for k in range(1, 5):
+        per_chain = (squares**k).mean(axis=1)
+        error = per_chain.std(ddof=1) / np.sqrt(per_chain.size)
+        assert abs(per_chain.mean() - exact[k]) < 4.5 * error, k
 
 
 @pytest.mark.slow
