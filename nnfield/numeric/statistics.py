@@ -769,3 +769,79 @@ def power_law_fit(x, y, y_error=None) -> PowerLawFit:
         covariance = np.linalg.inv(normal) * max(1.0, reduced or 1.0)
     return PowerLawFit(float(coefficients[1]), float(np.sqrt(covariance[1, 1])), float(np.exp(coefficients[0])),
                        reduced, int(x.size))
+
+
+__all__ += ["ShapeEstimate", "sample_shape"]
+
+
+@dataclass(frozen=True)
+class ShapeEstimate:
+    """Sample skewness and excess kurtosis of independent samples (one per column), with jackknife errors.
+
+    Attributes
+    ----------
+    skewness, skewness_error : numpy.ndarray
+        :math:`g_1 = m_3/m_2^{3/2}` (:math:`m_r` the central sample moments) and its standard error.
+    excess_kurtosis, excess_kurtosis_error : numpy.ndarray
+        :math:`g_2 = m_4/m_2^2 - 3` and its standard error.
+    samples : int
+    groups : int
+        The number of groups of the delete-a-group jackknife.
+    """
+
+    skewness: np.ndarray
+    skewness_error: np.ndarray
+    excess_kurtosis: np.ndarray
+    excess_kurtosis_error: np.ndarray
+    samples: int
+    groups: int
+
+
+def _shape_from_sums(s0, s1, s2, s3, s4):
+    mean = s1 / s0
+    m2 = s2 / s0 - mean**2
+    m3 = s3 / s0 - 3 * mean * s2 / s0 + 2 * mean**3
+    m4 = s4 / s0 - 4 * mean * s3 / s0 + 6 * mean**2 * s2 / s0 - 3 * mean**4
+    return m3 / m2**1.5, m4 / m2**2 - 3
+
+
+def sample_shape(samples, *, groups: int = 40) -> ShapeEstimate:
+    """Skewness and excess kurtosis of each column of ``samples`` (shape (M,) or (M, k)), with standard errors.
+
+    The errors come from the delete-a-group jackknife over ``groups`` contiguous groups of rows, so they
+    hold whatever the law (the leading-order :math:`\\sqrt{6/M}` and :math:`\\sqrt{24/M}` are the Gaussian
+    case); the power sums are taken about the column mean, for numerical stability. The estimators :math:`g_1, g_2` carry a bias of order 1/M, far below their errors.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(1)
+    >>> shape = sample_shape(g.exponential(size=(200_000, 1)))  # skewness 2, excess kurtosis 6
+    >>> bool(abs(shape.skewness[0] - 2) < 4 * shape.skewness_error[0]), shape.groups
+    (True, 40)
+    >>> bool(abs(shape.excess_kurtosis[0] - 6) < 4 * shape.excess_kurtosis_error[0])
+    True
+    """
+    data = np.asarray(samples, dtype=float)
+    if data.ndim == 1:
+        data = data[:, None]
+    if data.ndim != 2:
+        raise ValueError(f"samples must have shape (M,) or (M, k); got shape {data.shape}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 2:
+        raise ValueError(f"groups must be an integer of at least 2; got {groups!r}")
+    if data.shape[0] < 4 * groups:
+        raise ValueError(f"need at least 4 samples per group ({4 * groups} for {groups} groups); got {data.shape[0]}")
+    if not np.all(np.isfinite(data)):
+        raise ValueError("samples must be finite")
+    centred = data - data.mean(axis=0)
+    parts = np.array_split(centred, groups)
+    sums = np.array([[np.full(centred.shape[1], float(len(p)))] + [(p**r).sum(axis=0) for r in range(1, 5)]
+                     for p in parts])  # (groups, 5, k): count and power sums of each group
+    total = sums.sum(axis=0)
+    skewness, kurtosis = _shape_from_sums(*total)
+    left_skew, left_kurt = _shape_from_sums(*(total[None] - sums).transpose(1, 0, 2))
+    scale = (groups - 1) / groups
+
+    def error(values):
+        return np.sqrt(scale * ((values - values.mean(axis=0)) ** 2).sum(axis=0))
+
+    return ShapeEstimate(skewness, error(left_skew), kurtosis, error(left_kurt), int(data.shape[0]), int(groups))
