@@ -810,7 +810,8 @@ def sample_shape(samples, *, groups: int = 40) -> ShapeEstimate:
 
     The errors come from the delete-a-group jackknife over ``groups`` contiguous groups of rows, so they
     hold whatever the law (the leading-order :math:`\\sqrt{6/M}` and :math:`\\sqrt{24/M}` are the Gaussian
-    case); the power sums are taken about the column mean, for numerical stability. The estimators :math:`g_1, g_2` carry a bias of order 1/M, far below their errors.
+    case); the power sums are taken about the column mean, for numerical stability. The estimators
+    :math:`g_1, g_2` carry a bias of order 1/M, far below their errors.
 
     Examples
     --------

@@ -17,6 +17,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`laplace_approximation`         saddle-point integrals with the first ``1/A`` correction
 :func:`interaction_vertices`          cubic and quartic vertices about a saddle, counted in powers of N
 :func:`one_loop`                      one-loop tadpole and self-energy (lattice sums by residues)
+:func:`tree_cumulants`                tree-level three- and four-point functions of the modes (polyspectra)
 :func:`gaussian_integral`             Gaussian integrals by completing the square
 :func:`compare`                       a printed formula against a derived one (or a statement's conditions)
 :func:`condition_from_cases`          where a statement holds, decided model by model, as a Boolean of switches
@@ -63,6 +64,7 @@ from nnfield.symbolic.maxent import (
 from nnfield.symbolic.networks import FeedforwardNetwork, ForwardPass, feedforward_network, margin_loss, weight_matrix
 from nnfield.symbolic.paths import PathExpansion, gated_transfer, path_expansion, reflection_residual
 from nnfield.symbolic.loops import InteractionVertices, OneLoop, brillouin_average, interaction_vertices, one_loop
+from nnfield.symbolic.cumulants import TreeCumulants, tree_cumulants
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
 from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction, orthant_reduction
@@ -92,6 +94,7 @@ __all__ = [
     "RadialReduction",
     "Step",
     "Symmetries",
+    "TreeCumulants",
     "UniformSaddle",
     "bernoulli_factorization",
     "brillouin_average",
@@ -132,6 +135,7 @@ __all__ = [
     "simplify_under",
     "spectrum_symmetric",
     "stationary_equations",
+    "tree_cumulants",
     "uniform_saddle",
     "uniform_saddles",
     "vanishes",

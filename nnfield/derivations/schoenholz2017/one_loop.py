@@ -16,7 +16,9 @@ from the model's definitions alone:
   :math:`N^{-1}`), which also decides the paper's claim that the expansion is controlled.
 
 Predictions at order 1 are ``linear_ring().predict(..., order=1)`` and
-``relu_ring().predict(..., order=1)``; this module derives and compiles the loops they use, once.
+``relu_ring().predict(..., order=1)``; this module derives and compiles the loops they use, once. The same
+vertices at tree level give the leading departure of the linear ring's norms from the Gaussian law
+(skewness of order :math:`N^{-1/2}`, excess kurtosis of order :math:`N^{-1}`): :func:`linear_cumulants`.
 """
 
 from __future__ import annotations
@@ -31,11 +33,10 @@ from nnfield.derivations.schoenholz2017.relu import orthant_model
 from nnfield.derivations.schoenholz2017.symbols import N, sigma_b, sigma_w
 from nnfield.numeric.one_loop import compile_one_loop
 from nnfield.numeric.tree_cumulants import compile_tree_cumulants
-from nnfield.symbolic import Claim, Derivation, Step, compare, interaction_vertices, one_loop, stirling
-from nnfield.symbolic.cumulants import tree_cumulants
+from nnfield.symbolic import Claim, Derivation, Step, compare, interaction_vertices, one_loop, stirling, tree_cumulants
 
-__all__ = ["linear_one_loop", "linear_evaluator", "linear_tree_cumulants", "linear_cumulants", "relu_one_loop",
-           "relu_evaluator", "large_n_corrections"]
+__all__ = ["linear_one_loop", "linear_evaluator", "linear_tree_cumulants", "linear_cumulant_evaluator",
+           "linear_cumulants", "relu_one_loop", "relu_evaluator", "large_n_corrections"]
 
 #: A point inside the domain of both saddles (sigma_w^2 < 1), where the poles inside the unit circle are chosen.
 SAMPLE = {sigma_w: sp.Rational(7, 10), sigma_b: sp.Rational(1, 10), N: 10}
@@ -84,7 +85,8 @@ def linear_tree_cumulants():
 
 
 @functools.lru_cache(maxsize=1)
-def _linear_cumulant_evaluator():
+def linear_cumulant_evaluator():
+    """:func:`linear_tree_cumulants` compiled in ``(sigma_w, sigma_b, N)``."""
     return compile_tree_cumulants(linear_tree_cumulants(), (sigma_w, sigma_b, N))
 
 
@@ -103,7 +105,7 @@ def linear_cumulants(*, sigma_w2, sigma_b2, N):  # noqa: N803 (the paper's N)
     """
     sigma_w2, sigma_b2, width = checked_parameters(
         sigma_w2, sigma_b2, N, norm_model()[2].existence_condition(), "0 < sigma_w2 < 1 (Result 3)")
-    return _linear_cumulant_evaluator()(math.sqrt(sigma_w2), math.sqrt(sigma_b2), width)
+    return linear_cumulant_evaluator()(math.sqrt(sigma_w2), math.sqrt(sigma_b2), width)
 
 
 @functools.lru_cache(maxsize=1)
