@@ -2,11 +2,14 @@
 
 Run with ``make bench`` or ``.venv/bin/python benchmarks/loops.py``. The goals (issue 12, point 5):
 ``predict(..., order=1)`` under 10 ms a parameter point once derived, and the one-loop derivation of a
-ring at most twice its Gaussian derivation (``loop_over_gaussian`` <= 2), both measured here.
+ring at most twice its Gaussian derivation (``loop_over_gaussian`` <= 2), both measured here; and the cost of
+the tree-level cumulants of the linear ring's modes.
 """
 
 import json
 import time
+
+import numpy as np
 
 from nnfield.derivations.schoenholz2017 import linear, one_loop, relu
 
@@ -37,10 +40,25 @@ def ring(name, gaussian, models, loop, evaluator, predict_arguments):
     }
 
 
+def tree_cumulants():
+    """The linear ring's tree-level three- and four-point functions: derivation (after the one-loop vertices) and
+    the skewness and excess kurtosis of the 255 modes of a 512-layer window at one parameter point."""
+    one_loop.linear_tree_cumulants.cache_clear()
+    one_loop.linear_cumulant_evaluator.cache_clear()
+    derivation_seconds = seconds(lambda: one_loop.linear_cumulants(sigma_w2=0.5, sigma_b2=0.01, N=16))
+
+    def modes():
+        return one_loop.linear_cumulants(sigma_w2=0.5, sigma_b2=0.01, N=16).ring_modes(np.arange(1, 256), 512)
+
+    return {"linear_tree_cumulants_derivation_s": round(derivation_seconds, 2),
+            "linear_mode_shapes_ms": round(per_call_ms(modes), 2)}
+
+
 def main():
     figures = {}
     figures.update(ring("linear", linear.linear_ring, linear.norm_model, one_loop.linear_one_loop,
                         one_loop.linear_evaluator, dict(sigma_w2=0.5, sigma_b2=0.01, N=16)))
+    figures.update(tree_cumulants())
     figures.update(ring("relu", relu.relu_ring, relu.orthant_model, one_loop.relu_one_loop,
                         one_loop.relu_evaluator, dict(sigma_w2=1.0, sigma_b2=0.01, N=16)))
     print(json.dumps(figures, indent=2))

@@ -17,6 +17,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`laplace_approximation`         saddle-point integrals with the first ``1/A`` correction
 :func:`interaction_vertices`          cubic and quartic vertices about a saddle, counted in powers of N
 :func:`one_loop`                      one-loop tadpole and self-energy (lattice sums by residues)
+:func:`tree_cumulants`                tree-level three- and four-point functions of the modes (polyspectra)
 :func:`gaussian_integral`             Gaussian integrals by completing the square
 :func:`compare`                       a printed formula against a derived one (or a statement's conditions)
 :func:`abbreviate`                    a derived form written in the paper's abbreviations (``Delta_w``)
@@ -64,6 +65,7 @@ from nnfield.symbolic.maxent import (
 from nnfield.symbolic.networks import FeedforwardNetwork, ForwardPass, feedforward_network, margin_loss, weight_matrix
 from nnfield.symbolic.paths import PathExpansion, gated_transfer, path_expansion, reflection_residual
 from nnfield.symbolic.loops import InteractionVertices, OneLoop, brillouin_average, interaction_vertices, one_loop
+from nnfield.symbolic.cumulants import TreeCumulants, tree_cumulants
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.abbreviations import abbreviate
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
@@ -95,6 +97,7 @@ __all__ = [
     "RadialReduction",
     "Step",
     "Symmetries",
+    "TreeCumulants",
     "UniformSaddle",
     "abbreviate",
     "bernoulli_factorization",
@@ -136,6 +139,7 @@ __all__ = [
     "spectrum_symmetric",
     "stationary_equations",
     "stirling",
+    "tree_cumulants",
     "uniform_saddle",
     "uniform_saddles",
     "vanishes",

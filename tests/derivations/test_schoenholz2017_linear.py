@@ -11,7 +11,7 @@ from scipy import stats
 
 from nnfield.derivations.schoenholz2017 import linear_ring
 from nnfield.derivations.schoenholz2017.checks import laplace_quadrature
-from nnfield.derivations.schoenholz2017.symbols import N, epsilon, l, sigma_b, sigma_w
+from nnfield.derivations.schoenholz2017.symbols import epsilon, l, sigma_b, sigma_w
 from nnfield.numeric.samplers import linear_norm_chain
 from nnfield.numeric.spectra import bulk_window, mode_covariance_estimate, windowed_prediction
 from nnfield.numeric.statistics import compare_with_prediction

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from nnfield.symbolic import fourier_kernel, quadratic_fluctuations, uniform_saddle
 
-from .models import a, b, c, d, harmonic_chain, k, l, log_barrier_chain, m, two_field_chain
+from .models import a, b, c, d, harmonic_chain, k, log_barrier_chain, m, two_field_chain
 
 PARAMETERS = {a: 3, b: 2, c: sp.Rational(1, 2), d: sp.Rational(3, 4)}
 

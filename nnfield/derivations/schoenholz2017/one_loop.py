@@ -16,22 +16,27 @@ from the model's definitions alone:
   :math:`N^{-1}`), which also decides the paper's claim that the expansion is controlled.
 
 Predictions at order 1 are ``linear_ring().predict(..., order=1)`` and
-``relu_ring().predict(..., order=1)``; this module derives and compiles the loops they use, once.
+``relu_ring().predict(..., order=1)``; this module derives and compiles the loops they use, once. The same
+vertices at tree level give the leading departure of the linear ring's norms from the Gaussian law
+(skewness of order :math:`N^{-1/2}`, excess kurtosis of order :math:`N^{-1}`): :func:`linear_cumulants`.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import sympy as sp
 
-from nnfield.derivations.schoenholz2017.linear import PAPER, linear_ring, norm_model
+from nnfield.derivations.schoenholz2017.linear import PAPER, checked_parameters, linear_ring, norm_model
 from nnfield.derivations.schoenholz2017.relu import orthant_model
 from nnfield.derivations.schoenholz2017.symbols import N, sigma_b, sigma_w
 from nnfield.numeric.one_loop import compile_one_loop
-from nnfield.symbolic import ClaimFactory, Derivation, Step, interaction_vertices, one_loop, stirling
+from nnfield.numeric.tree_cumulants import compile_tree_cumulants
+from nnfield.symbolic import ClaimFactory, Derivation, Step, interaction_vertices, one_loop, stirling, tree_cumulants
 
-__all__ = ["linear_one_loop", "linear_evaluator", "relu_one_loop", "relu_evaluator", "large_n_corrections"]
+__all__ = ["linear_one_loop", "linear_evaluator", "linear_tree_cumulants", "linear_cumulant_evaluator",
+           "linear_cumulants", "relu_one_loop", "relu_evaluator", "large_n_corrections"]
 
 #: A point inside the domain of both saddles (sigma_w^2 < 1), where the poles inside the unit circle are chosen.
 SAMPLE = {sigma_w: sp.Rational(7, 10), sigma_b: sp.Rational(1, 10), N: 10}
@@ -61,6 +66,46 @@ def linear_one_loop():
 def linear_evaluator():
     """:func:`linear_one_loop` compiled in ``(sigma_w, sigma_b, N)``."""
     return compile_one_loop(linear_one_loop(), (sigma_w, sigma_b, N), grid=64)
+
+
+@functools.lru_cache(maxsize=1)
+def linear_tree_cumulants():
+    """The tree-level three- and four-point functions of the norm fluctuations of the linear ring.
+
+    Built by the engine from the vertices of :func:`linear_one_loop` (cubic :math:`N^{-1/2}`, quartic
+    :math:`N^{-1}` in fields of unit size): the leading departure of the modes from the Gaussian law.
+
+    Examples
+    --------
+    >>> tree = linear_tree_cumulants()
+    >>> tree.third_power, tree.fourth_power
+    (-1/2, -1)
+    """
+    return tree_cumulants(linear_one_loop().vertices)
+
+
+@functools.lru_cache(maxsize=1)
+def linear_cumulant_evaluator():
+    """:func:`linear_tree_cumulants` compiled in ``(sigma_w, sigma_b, N)``."""
+    return compile_tree_cumulants(linear_tree_cumulants(), (sigma_w, sigma_b, N))
+
+
+def linear_cumulants(*, sigma_w2, sigma_b2, N):  # noqa: N803 (the paper's N)
+    """The linear ring's tree-level polyspectra at numeric parameters (a
+    :class:`~nnfield.numeric.tree_cumulants.TreeCumulantPoint`): skewness and excess kurtosis of its modes
+    (``ring_modes``) and of any linear statistic of the norms (``linear_statistic``).
+
+    Examples
+    --------
+    The norm of one layer: skewness about :math:`N^{-1/2}`, excess kurtosis about :math:`N^{-1}`.
+
+    >>> one_layer = linear_cumulants(sigma_w2=0.5, sigma_b2=1.0, N=64).linear_statistic([1.0] + [0.0] * 63)
+    >>> 0 < float(one_layer.skewness) < 1, 0 < float(one_layer.excess_kurtosis) < 0.1
+    (True, True)
+    """
+    sigma_w2, sigma_b2, width = checked_parameters(
+        sigma_w2, sigma_b2, N, norm_model()[2].existence_condition(), "0 < sigma_w2 < 1 (Result 3)")
+    return linear_cumulant_evaluator()(math.sqrt(sigma_w2), math.sqrt(sigma_b2), width)
 
 
 @functools.lru_cache(maxsize=1)
