@@ -326,7 +326,8 @@ def _norms(arguments) -> int:
     if arguments.sampler == "chain":
         norms = samplers.linear_norm_chain(**parameters, rng=arguments.seed)
     else:
-        sampler = samplers.exact_network_observables if arguments.sampler == "exact" else samplers.dense_network_observables
+        sampler = (samplers.exact_network_observables if arguments.sampler == "exact"
+                   else samplers.dense_network_observables)
         norms = sampler(**parameters, phi=phi, rng=arguments.seed, progress=_progress(arguments))
     bulk = norms[:, norms.shape[1] // 2:]
     print(f"mean norm over the second half of the layers: {bulk.mean():.6g}; "

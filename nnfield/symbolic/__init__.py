@@ -24,7 +24,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`condition_from_cases`          where a statement holds, decided model by model, as a Boolean of switches
 :func:`maximum_entropy`               the maximum-entropy law of binary variables (an exponential family)
 :func:`bernoulli_factorization`       an exponential family of binary variables as independent Bernoulli gates
-:func:`feedforward_network`           a network with symbolic weights; ReLU written with its gates
+:func:`feedforward_network`           a network with symbolic weights W_l (n_l x n_{l-1}); gated activations with gate symbols
 :func:`path_expansion`                a product of gated matrices as a sum over paths (circuits)
 :func:`layer_hessian`                 Hessian blocks by layer; exact sign symmetry and odd moments of the spectrum
 :mod:`~nnfield.symbolic.fieldtheory`  continuum scalar theories: equations of motion, vacuum manifold,

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["LOSSES", "FeedforwardNetwork", "ForwardPass", "feedforward_network", "margin_loss", "weight_matrix"]
+__all__ = ["MARGIN_LOSSES", "FeedforwardNetwork", "ForwardPass", "feedforward_network", "margin_loss", "weight_matrix"]
 
 #: Losses of the margin :math:`m = yT`: ``hinge`` :math:`\\max(0, 1 - m)`, ``squared`` :math:`(1-m)^2/2`,
 #: ``logistic`` :math:`\\log(1 + e^{-m})`.
-LOSSES = ("hinge", "squared", "logistic")
+MARGIN_LOSSES = ("hinge", "squared", "logistic")
 
 
 def weight_matrix(layer: int, rows: int, columns: int, name: str = "w") -> sp.ImmutableMatrix:
@@ -212,4 +212,4 @@ def margin_loss(kind: str, margin, active=None) -> sp.Expr:
         return (1 - margin) ** 2 / 2
     if kind == "logistic":
         return sp.log(1 + sp.exp(-margin))
-    raise ValueError(f"kind must be one of {LOSSES}; got {kind!r}")
+    raise ValueError(f"kind must be one of {MARGIN_LOSSES}; got {kind!r}")

@@ -2,11 +2,15 @@
 
 import numpy as np
 import pytest
+import sympy as sp
+from scipy import special
 
+from nnfield.numeric.activations import ACTIVATIONS
 from nnfield.numeric.networks import (
     Dataset,
     Network,
     finite_difference_hessian,
+    forward_pass,
     gaussian_clouds,
     gradient,
     gradient_descent,
@@ -17,6 +21,7 @@ from nnfield.numeric.networks import (
     risk,
     spectrum_summary,
 )
+from nnfield.symbolic import feedforward_network
 
 SETTINGS = [(activation, loss) for activation in ("relu", "tanh", "linear") for loss in ("hinge", "squared")]
 
@@ -153,3 +158,49 @@ def test_data_and_parameters_are_reproducible():
 def test_errors_name_the_bad_value(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+def _by_hand(weights, inputs, phi):
+    """The reference forward pass, written out: W_l of shape (n_l, n_{l-1}), one input column at a time."""
+    outputs = []
+    for x in inputs:
+        a = x
+        for w in weights[:-1]:
+            a = phi(w @ a)
+        outputs.append(weights[-1] @ a)
+    return np.array(outputs)
+
+
+HAND_WRITTEN = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z,
+                "gelu": lambda z: z * special.ndtr(z)}
+
+
+@pytest.mark.parametrize("name", sorted(HAND_WRITTEN))
+def test_one_forward_pass_numeric_symbolic_and_by_hand(name):
+    """The numeric forward pass, the symbolic network with its gates resolved, and the pass written out by hand
+    agree, all three in the one weight convention."""
+    widths = (3, 4, 2)
+    rng = np.random.default_rng(17)
+    weights = [rng.normal(size=(n, previous)) for previous, n in zip(widths, widths[1:])]
+    inputs = rng.normal(size=(4, widths[0]))
+    expected = _by_hand(weights, inputs, HAND_WRITTEN[name])
+    numeric = forward_pass(weights, inputs, ACTIVATIONS[name])
+    np.testing.assert_allclose(numeric.pre_activations[-1], expected, rtol=1e-12, atol=1e-12)
+    network = feedforward_network(widths, ACTIVATIONS[name])
+    values = {symbol: value for matrix, w in zip(network.weights, weights) for symbol, value in zip(matrix, w.ravel())}
+    for x, row in zip(inputs, expected):
+        passed = network.forward(sp.Matrix([x.tolist()]))
+        output = passed.resolve(passed.output).xreplace(values)
+        np.testing.assert_allclose(np.array(output.evalf(), dtype=float).ravel(), row, rtol=1e-12, atol=1e-12)
+
+
+def test_a_batch_of_networks_is_each_network_on_its_own():
+    network = Network((3, 5, 4), "tanh")
+    weights = network.sample_weights(6, rng=2)
+    inputs = np.random.default_rng(3).normal(size=(6, 2, 3))
+    batched = forward_pass(weights, inputs, network.activation).output
+    for index in range(6):
+        alone = forward_pass([w[index] for w in weights], inputs[index], network.activation).output
+        np.testing.assert_allclose(batched[index], alone, rtol=1e-13)
+    first = network.initial_parameters(rng=np.random.default_rng(9))
+    np.testing.assert_array_equal(first, np.concatenate([w[0].ravel() for w in network.sample_weights(1, rng=9)]))

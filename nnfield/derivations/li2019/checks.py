@@ -83,7 +83,7 @@ EXACT = 1e-10
 #: Relative deviation allowed between an exact Hessian and central differences of the gradient with step 1e-6:
 #: rounding ~ eps / step ~ 2e-10, plus the step^2 ~ 1e-12 term of smooth activations, with room for both.
 FINITE_DIFFERENCE = 1e-7
-#: |skewness| above which a spectrum counts as not symmetric: rounding leaves ~1e-15 in an exactly symmetric one.
+#: ``|skewness|`` above which a spectrum counts as not symmetric: rounding leaves ~1e-15 in an exactly symmetric one.
 BROKEN = 1e-8
 #: Share of the largest Hessian entry by which eq 18 read literally must miss, to count as a different matrix rather
 #: than a finite-difference error (which is below FINITE_DIFFERENCE).
@@ -91,7 +91,7 @@ LITERAL_MISS = 0.1
 #: Relative same-layer entry (and trace) above which a control's blocks count as filled: the paper's setting gives
 #: rounding (below EXACT), the controls give entries of order one.
 FILLED = 1e-3
-#: Asymmetry (1/2) int |rho(E) - rho(-E)| dE below which a Dyson density counts as symmetric: the density is solved
+#: Asymmetry ``(1/2) int |rho(E) - rho(-E)| dE`` below which a Dyson density counts as symmetric: the density is solved
 #: on a grid of 1201 points to a relative accuracy far below it.
 SYMMETRIC_DENSITY = 1e-6
 #: Asymmetry above which a shifted profile's Dyson density counts as asymmetric: the shifts used move a share of

@@ -166,7 +166,8 @@ def circuits_derivation() -> Derivation:
     (output,) = forward.output
     steps.append(Step(f"Output of the bias-free ReLU network {WIDTHS} at a fixed gate pattern (forward pass)", output, "10"))
 
-    # Eqs 10-11, transcribed: sum over index tuples of X_{i0} prod_{l<L} W^l H^l W^L.
+    # Eqs 10-11, transcribed: sum over index tuples of X_{i0} prod_{l<L} W^l H^l W^L. The paper's W^l_{i_{l-1} i_l} is
+    # entry [i_l, i_{l-1}] of nnfield's W_l, of shape (n_l, n_{l-1}).
     printed_output = sp.Integer(0)
     for path in itertools.product(*(range(n) for n in WIDTHS)):
         circuit = inputs[path[0]]

@@ -19,7 +19,7 @@ import sympy as sp
 
 from nnfield.derivations.li2019 import labels
 from nnfield.derivations.li2019.labels import PAPER
-from nnfield.derivations.li2019.symbols import T, field_size, u
+from nnfield.derivations.li2019.symbols import field_size, temperature, u
 from nnfield.numeric.activations import RELU
 from nnfield.symbolic import (
     ClaimFactory,
@@ -105,7 +105,8 @@ def gates_derivation() -> Derivation:
     printed_partition = sum(sp.exp(printed_exponent.subs(dict(zip(upper, c)))) for c in law.configurations)
     printed_law = sp.Matrix([sp.exp(printed_exponent.subs(dict(zip(upper, c)))) / printed_partition
                              for c in law.configurations])
-    claims.append(_claim(labels.MAXIMUM_ENTROPY, labels.MAXIMUM_ENTROPY, "maximum-entropy law of the gates is the exponential family", printed_law,
+    claims.append(_claim(labels.MAXIMUM_ENTROPY, labels.MAXIMUM_ENTROPY,
+                         "maximum-entropy law of the gates is the exponential family", printed_law,
                          sp.Matrix(law.probabilities),
                          note=f"Compared over the {len(law.configurations)} configurations of h_2 for s = 2 and two "
                               "units per layer (x and h_1 held fixed: the law is conditional on O_{s-1}). The means "
@@ -118,7 +119,8 @@ def gates_derivation() -> Derivation:
     exponent = sp.expand(law.exponent.subs(hierarchical))
     steps.append(Step("Exponent of the law with the multipliers of eq 4", exponent, "4"))
     printed_eq5 = sum(lower[i1] * w1[i0, i1] * upper[i2] * w2[i1, i2] * inputs[i0] for i0, i1, i2 in indices)
-    claims.append(_claim(labels.HIERARCHICAL_EXPONENT, labels.HIERARCHICAL_EXPONENT, "exponent with hierarchical multipliers", printed_eq5, exponent,
+    claims.append(_claim(labels.HIERARCHICAL_EXPONENT, labels.HIERARCHICAL_EXPONENT,
+                         "exponent with hierarchical multipliers", printed_eq5, exponent,
                          note="Needs a fix to be well formed. Eq 4 reuses s as the product index and its upper limit "
                               "(prod_{s=1}^{s} w^s); eq 5 keeps the superscript s on every weight, w^s_{i_{s'-1} i_s'}, "
                               "which read literally puts the top layer's weights on every layer (and is defined only "
@@ -131,7 +133,8 @@ def gates_derivation() -> Derivation:
     steps.append(Step(f"Eq 6's exponent as printed, x^T W_1 dg(h_1) W_2 dg(h_2): a row vector of shape {literal.shape}",
                       sp.ImmutableMatrix(literal), "6"))
     printed_eq6 = (literal * sp.ones(WIDTH, 1))[0, 0]
-    claims.append(_claim(labels.MATRIX_FORM, labels.MATRIX_FORM, "exponent in matrix form", printed_eq6, exponent,
+    claims.append(_claim(labels.MATRIX_FORM, labels.MATRIX_FORM,
+                         "exponent in matrix form", printed_eq6, exponent,
                          note="Needs a fix to be well formed: x^T prod W_{s'} dg(h_{s'}) is a row vector of n_s "
                               "entries, not a number; the exponent of eq 5 is the sum of its entries, "
                               "x^T prod W_{s'} dg(h_{s'}) 1 (compared so). Eq 8 has the same omission."))
@@ -151,7 +154,8 @@ def gates_derivation() -> Derivation:
     printed_factor = sp.Matrix([sp.exp(printed_eq6.subs(dict(zip(upper, c)))) / printed_partition6
                                 for c in law.configurations])
     derived_factor = sp.Matrix([factorization.probability(c) for c in law.configurations])
-    claims.append(_claim(labels.FACTORIZATION, labels.FACTORIZATION, "given the lower gates, the gates are independent Bernoulli, P(h=1) = logistic(field)",
+    claims.append(_claim(labels.FACTORIZATION, labels.FACTORIZATION,
+                         "given the lower gates, the gates are independent Bernoulli, P(h=1) = logistic(field)",
                          printed_factor, derived_factor,
                          note="The law of eq 6 (with the fix of eq 6) equals the product of independent Bernoulli laws "
                               "with P(h_i = 1) = 1/(1 + exp(-u_i)), u = x^T W_1 dg(h_1) W_2 the pre-activation, and "
@@ -165,13 +169,14 @@ def gates_derivation() -> Derivation:
 
 
 def _zero_temperature(steps) -> Claim:
-    gate = logistic(u / T)  # P(h = 1) at temperature T: the field scaled by 1/T (W = W_hat / T)
+    gate = logistic(u / temperature)  # P(h = 1) at temperature T: the field scaled by 1/T (W = W_hat / T)
     positive, negative = gate.subs(u, field_size), gate.subs(u, -field_size)
-    limits = [sp.limit(positive, T, 0, "+"), sp.limit(negative, T, 0, "+")]
-    relu_limits = [sp.limit(field_size * positive, T, 0, "+"), sp.limit(-field_size * negative, T, 0, "+")]
+    limits = [sp.limit(positive, temperature, 0, "+"), sp.limit(negative, temperature, 0, "+")]
+    relu_limits = [sp.limit(field_size * positive, temperature, 0, "+"),
+                   sp.limit(-field_size * negative, temperature, 0, "+")]
     steps.append(Step("P(h = 1) as T -> 0+ for fields +a and -a", sp.Tuple(*limits), "7"))
     steps.append(Step("P(h = 1) as T -> 0- for fields +a and -a (the gate reverses)",
-                      sp.Tuple(sp.limit(positive, T, 0, "-"), sp.limit(negative, T, 0, "-")), "7"))
+                      sp.Tuple(sp.limit(positive, temperature, 0, "-"), sp.limit(negative, temperature, 0, "-")), "7"))
     steps.append(Step("P(h = 1) at zero field, any T", gate.subs(u, 0), "7"))
     steps.append(Step("Mean unit output E[h] u as T -> 0+ for fields +a and -a", sp.Tuple(*relu_limits), "8"))
 
@@ -181,14 +186,15 @@ def _zero_temperature(steps) -> Claim:
     forward = network.forward(sp.Matrix([[1]]))
     (first, second), (layer2_field,) = forward.gates[0], forward.pre_activations[1]
     signs = {network.weights[0][0, 0]: a1, network.weights[0][1, 0]: -a2}  # x = 1: the pre-activations are the weights
-    lower_law = bernoulli_factorization(sp.expand(forward.pre_activations[0].subs(signs).dot(forward.gates[0]) / T),
+    layer1_exponent = forward.pre_activations[0].subs(signs).dot(forward.gates[0]) / temperature
+    lower_law = bernoulli_factorization(sp.expand(layer1_exponent),
                                         [first, second])
     upper_field = layer2_field.subs(signs)
     # Factor by factor (independent gates), so that each factor's limit is that of one logistic function.
     marginal = sum(sp.Mul(*(m if c_j else 1 - m for m, c_j in zip(lower_law.marginals, c)))
                    * logistic(upper_field.subs({first: c[0], second: c[1]}))
                    for c in itertools.product((0, 1), repeat=2))
-    marginal_limit = sp.simplify(sp.limit(marginal, T, 0, "+"))
+    marginal_limit = sp.simplify(sp.limit(marginal, temperature, 0, "+"))
     steps.append(Step("Marginal P(h_2 = 1 | x) = sum_{h_1} mu_1(h_1) mu_2(h_2 = 1 | h_1), layer-1 fields +a_1/T, -a_2/T, "
                       "as T -> 0+", marginal_limit, "8"))
 
@@ -200,7 +206,8 @@ def _zero_temperature(steps) -> Claim:
     printed = sp.Matrix([printed_gate.subs(u, field_size), printed_gate.subs(u, -field_size),
                          printed_relu.subs(u, field_size), printed_relu.subs(u, -field_size), printed_eq8])
     derived = sp.Matrix([*limits, *relu_limits, marginal_limit])
-    return _claim(labels.ZERO_TEMPERATURE, labels.ZERO_TEMPERATURE, "zero-temperature limit: ReLU gate (eq 7), ReLU output, degenerate marginal (eq 8)",
+    return _claim(labels.ZERO_TEMPERATURE, labels.ZERO_TEMPERATURE,
+                  "zero-temperature limit: ReLU gate (eq 7), ReLU output, degenerate marginal (eq 8)",
                   printed, derived,
                   note="Rows: the gate at fields +a and -a, the unit output h u at +a and -a, and P(h_2 = 1) of a layer-2 "
                        "gate once the layer-1 gates are degenerate. Needs fixes to be well formed: (i) T in R with "

@@ -153,7 +153,10 @@ def _gate(gates, layer, unit, depth):
 
 
 def _wedged_segment(weights, gates, path, first, last, depth):
-    """Psi^{^ first ~ last ^} along ``path`` (eq 11): prod_{k=first}^{last-1} W^k H^k times W^last; 1 if empty."""
+    """Psi^{^ first ~ last ^} along ``path`` (eq 11): prod_{k=first}^{last-1} W^k H^k times W^last; 1 if empty.
+
+    The paper's :math:`W^k_{i_{k-1} i_k}` is entry ``[i_k, i_{k-1}]`` of ``weights[k - 1]`` (shape ``(n_k, n_{k-1})``).
+    """
     if first > last:
         return sp.Integer(1)
     product = weights[last - 1][path[last], path[last - 1]]

@@ -7,7 +7,7 @@ the model; these are the Boolean switches they are written in (see
 
 import sympy as sp
 
-T = sp.Symbol("T", positive=True)  #: temperature of the gate law, W = W_hat / T (Sec. II.2)
+temperature = sp.Symbol("T", positive=True)  #: temperature T of the gate law, W = W_hat / T (Sec. II.2)
 u = sp.Symbol("u", real=True)  #: the field (logit) of one gate, (W_l^T x_{l-1})_i in eq 7
 field_size = sp.Symbol("a", positive=True)  #: ``|u|`` at a gate whose field has a definite sign
 y = sp.Symbol("y", real=True)  #: the label, +1 or -1
