@@ -24,7 +24,7 @@ import sympy as sp
 from nnfield.symbolic.conditions import reality_conditions, simplify_under
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
-from nnfield.symbolic.lattice import ring_residual, same_ring_energy
+from nnfield.symbolic.lattice import _has_fields, ring_residual
 
 __all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "Step", "Derivation", "STATUSES"]
 
@@ -132,8 +132,8 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         difference = sp.SymmetricDifference(printed, derived).simplify()
         return Comparison(printed == derived, "set", difference)
     if kind == "ring":
-        equal = same_ring_energy(printed, derived, fields, site)
-        return Comparison(equal, "ring", ring_residual(printed, derived, fields, site))
+        residual = ring_residual(printed, derived, fields, site)  # once: same_ring_energy would derive it again
+        return Comparison(not _has_fields(residual, fields), "ring", residual)
     if kind != "expression":
         raise ValueError(f"kind must be 'expression', 'ring', 'relation', 'set', 'constant' or 'statement'; "
                          f"got {kind!r}")

@@ -10,6 +10,7 @@ compared entry by entry, each entry split in the same way.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -77,7 +78,14 @@ def term_differences(printed, derived, variables=()) -> tuple[Difference, ...]:
     >>> term_differences(sp.Matrix([[1, a]]), sp.Matrix([[1, 2 * a]]))[0].sentence()
     'entry (1, 2), the whole form: printed a, derived 2*a'
     """
-    printed, derived = sp.sympify(printed), sp.sympify(derived)
+    printed, derived = (sp.ImmutableMatrix(form) if isinstance(form, sp.MatrixBase) else form
+                        for form in (sp.sympify(printed), sp.sympify(derived)))
+    return _term_differences(printed, derived, tuple(variables))
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_differences(printed, derived, variables) -> tuple[Difference, ...]:
+    """:func:`term_differences` of hashable forms, remembered: a report asks for a claim's differences more than once."""
     if isinstance(printed, sp.MatrixBase) or isinstance(derived, sp.MatrixBase):
         first, second = sp.Matrix(printed), sp.Matrix(derived)
         if first.shape != second.shape:
