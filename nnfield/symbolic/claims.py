@@ -21,7 +21,7 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-from nnfield.symbolic.conditions import reality_conditions, simplify_under
+from nnfield.symbolic.conditions import cancels_where_real, reality_conditions, simplify_under
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
 from nnfield.symbolic.lattice import _has_fields, ring_residual
@@ -164,12 +164,20 @@ def _simplified(expression: sp.Expr) -> sp.Expr:
     expanded = sp.expand(expression)
     if expanded == 0 or (not expanded.has(sp.Piecewise) and sp.cancel(expanded) == 0):  # an identity of fractions
         return sp.Integer(0)
+    if not expanded.has(sp.Piecewise) and _has_roots(expanded):  # an identity of roots where they are real
+        if cancels_where_real(expanded):
+            return sp.Integer(0)
     simplified = sp.simplify(expanded)
-    if simplified != 0 and simplified.has(sp.Pow) and any(p.exp.is_integer is False for p in simplified.atoms(sp.Pow)):
+    if simplified != 0 and _has_roots(simplified):
         condition = sp.And(*reality_conditions(simplified))
         if condition not in (sp.true, sp.false):
             simplified = simplify_under(simplified, condition)
     return simplified
+
+
+def _has_roots(expression: sp.Expr) -> bool:
+    """Whether ``expression`` has a power whose exponent is not an integer."""
+    return any(power.exp.is_integer is False for power in expression.atoms(sp.Pow))
 
 
 def _compare_relations(printed, derived) -> Comparison:

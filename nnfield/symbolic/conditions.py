@@ -16,11 +16,13 @@ __all__ = [
     "positivity_condition",
     "reality_conditions",
     "simplify_under",
+    "cancels_where_real",
     "is_positive_under",
     "sign_under_radicals",
 ]
 
 
+@functools.lru_cache(maxsize=1024)
 def positivity_condition(expression: sp.Expr) -> sp.Basic:
     """The simplest condition equivalent to ``expression > 0``, dropping factors known positive.
 
@@ -145,12 +147,48 @@ def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
 
 @functools.lru_cache(maxsize=4096)
 def _simplified_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
-    if _condition_matters(expression):
-        for gap, stand_in, parameter, solution in _gap_substitutions(condition):
-            if parameter in expression.free_symbols:
-                inside = sp.simplify(sp.factor(expression.subs(parameter, solution)))
-                expression = sp.simplify(inside.subs(stand_in, gap))
-    return sp.factor_terms(sp.simplify(expression))
+    if not _condition_matters(expression):
+        return sp.factor_terms(sp.simplify(expression))
+    substituted = False
+    for gap, stand_in, parameter, solution in _gap_substitutions(condition):
+        if parameter in expression.free_symbols:
+            inside = sp.simplify(sp.factor(expression.subs(parameter, solution)))
+            expression = sp.simplify(inside.subs(stand_in, gap))
+            substituted = True
+    # The form simplified after the last substitution is final: simplifying it again changes none of the engine's.
+    return sp.factor_terms(expression if substituted else sp.simplify(expression))
+
+
+def cancels_where_real(expression: sp.Expr) -> bool:
+    """Whether ``expression`` is zero wherever its even roots are real, shown by cancellation alone.
+
+    On the region of :func:`reality_conditions` every radicand is positive: each radicand in turn is
+    named by a positive symbol (one parameter eliminated in its favour, the first by name that the
+    radicand determines uniquely), so that its roots combine by SymPy's rules for positive symbols;
+    the expression is then expanded and cancelled. ``True`` proves it zero on that region; ``False``
+    proves nothing (a blanket simplification may still find zero).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = sp.Symbol("sigma_w", positive=True)
+    >>> difference = sp.sqrt(1 / (2 - w**2)) - 1 / sp.sqrt(2 - w**2)
+    >>> sp.cancel(difference) == 0, cancels_where_real(difference)
+    (False, True)
+    """
+    eliminated = set()
+    for power in sorted(expression.atoms(sp.Pow), key=sp.default_sort_key):
+        exponent = power.exp
+        if not (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0):
+            continue
+        radicand = power.base
+        for parameter in sorted(radicand.free_symbols - eliminated, key=str):
+            solutions = sp.solve(sp.Eq(radicand, sp.Dummy("radicand", positive=True)), parameter)
+            if len(solutions) == 1:
+                expression = expression.subs(parameter, solutions[0])
+                eliminated.add(parameter)
+                break
+    return sp.cancel(sp.expand(expression)) == 0
 
 
 def _condition_matters(expression: sp.Expr) -> bool:
