@@ -140,9 +140,16 @@ def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     -sigma_w/(sigma_w**2 - 1)
     """
     expression = sp.sympify(expression)
-    if expression.is_Number:
+    if expression.is_Number or _is_monomial(expression):  # already in the form simplify gives
         return expression
     return _simplified_under(expression, condition)
+
+
+def _is_monomial(expression: sp.Expr) -> bool:
+    """Whether ``expression`` is a number times integer powers of symbols, e.g. ``-N/(2 sigma_w^2)``."""
+    return all(factor.is_Number or factor.is_Symbol
+               or (factor.is_Pow and factor.base.is_Symbol and factor.exp.is_Integer)
+               for factor in sp.Mul.make_args(expression))
 
 
 @functools.lru_cache(maxsize=4096)
