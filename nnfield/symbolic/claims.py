@@ -21,7 +21,7 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-from nnfield.symbolic.conditions import cancels_where_real, reality_conditions, simplify_under
+from nnfield.symbolic.conditions import cancel_where_real, reality_conditions, simplify_under
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
 from nnfield.symbolic.lattice import _has_fields, ring_residual
@@ -164,9 +164,10 @@ def _simplified(expression: sp.Expr) -> sp.Expr:
     expanded = sp.expand(expression)
     if expanded == 0 or (not expanded.has(sp.Piecewise) and sp.cancel(expanded) == 0):  # an identity of fractions
         return sp.Integer(0)
-    if not expanded.has(sp.Piecewise) and _has_roots(expanded):  # an identity of roots where they are real
-        if cancels_where_real(expanded):
-            return sp.Integer(0)
+    if not expanded.has(sp.Piecewise) and _has_roots(expanded):  # roots that cancel where they are real
+        value = cancel_where_real(expanded)
+        if value.is_Number:
+            return value
     simplified = sp.simplify(expanded)
     if simplified != 0 and _has_roots(simplified):
         condition = sp.And(*reality_conditions(simplified))

@@ -16,7 +16,7 @@ __all__ = [
     "positivity_condition",
     "reality_conditions",
     "simplify_under",
-    "cancels_where_real",
+    "cancel_where_real",
     "is_positive_under",
     "sign_under_radicals",
 ]
@@ -166,36 +166,44 @@ def _simplified_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     return sp.factor_terms(expression if substituted else sp.simplify(expression))
 
 
-def cancels_where_real(expression: sp.Expr) -> bool:
-    """Whether ``expression`` is zero wherever its even roots are real, shown by cancellation alone.
+def cancel_where_real(expression: sp.Expr) -> sp.Expr:
+    """``expression`` cancelled where its even roots are real, each radicand named by a positive symbol.
 
     On the region of :func:`reality_conditions` every radicand is positive: each radicand in turn is
     named by a positive symbol (one parameter eliminated in its favour, the first by name that the
     radicand determines uniquely), so that its roots combine by SymPy's rules for positive symbols;
-    the expression is then expanded and cancelled. ``True`` proves it zero on that region; ``False``
-    proves nothing (a blanket simplification may still find zero).
+    the expression is then expanded and cancelled. A number as the result is the expression's value on
+    that region (zero proves an identity); any other result is in the stand-ins, and proves nothing
+    (a blanket simplification may still find a number).
 
     Examples
     --------
     >>> import sympy as sp
     >>> w = sp.Symbol("sigma_w", positive=True)
     >>> difference = sp.sqrt(1 / (2 - w**2)) - 1 / sp.sqrt(2 - w**2)
-    >>> sp.cancel(difference) == 0, cancels_where_real(difference)
-    (False, True)
+    >>> sp.cancel(difference) == 0, cancel_where_real(difference), cancel_where_real(difference + sp.Rational(1, 2))
+    (False, 0, 1/2)
     """
     eliminated = set()
     for power in sorted(expression.atoms(sp.Pow), key=sp.default_sort_key):
         exponent = power.exp
         if not (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0):
             continue
-        radicand = power.base
-        for parameter in sorted(radicand.free_symbols - eliminated, key=str):
-            solutions = sp.solve(sp.Eq(radicand, sp.Dummy("radicand", positive=True)), parameter)
-            if len(solutions) == 1:
-                expression = expression.subs(parameter, solutions[0])
+        for parameter in sorted(power.base.free_symbols - eliminated, key=str):
+            solution = _radicand_solution(power.base, parameter)
+            if solution is not None:
+                expression = expression.subs(parameter, solution)
                 eliminated.add(parameter)
                 break
-    return sp.cancel(sp.expand(expression)) == 0
+    return sp.cancel(sp.expand(expression))
+
+
+@functools.lru_cache(maxsize=256)
+def _radicand_solution(radicand: sp.Expr, parameter: sp.Symbol) -> sp.Expr | None:
+    """``parameter`` in terms of a positive stand-in for ``radicand`` (its own, one per radicand), if that
+    determines it uniquely."""
+    solutions = sp.solve(sp.Eq(radicand, sp.Dummy("radicand", positive=True)), parameter)
+    return solutions[0] if len(solutions) == 1 else None
 
 
 def _condition_matters(expression: sp.Expr) -> bool:

@@ -59,15 +59,9 @@ def layer_hessian(expression, layers) -> LayerHessian:
     parameters = [p for layer in layers for p in layer]
     if len(set(parameters)) != len(parameters):
         raise ValueError("a parameter appears in two layers (or twice in one)")
-    expression = sp.sympify(expression)
+    gradient = [sp.diff(sp.sympify(expression), p) for p in parameters]
     size = len(parameters)
-    if expression.is_polynomial(*parameters):  # differentiated as a polynomial: no nested products to expand
-        polynomial = sp.Poly(expression, *parameters)
-        gradient = [polynomial.diff(p) for p in parameters]
-        upper = {(a, b): gradient[a].diff(parameters[b]).as_expr() for a in range(size) for b in range(a, size)}
-    else:
-        gradient = [sp.diff(expression, p) for p in parameters]
-        upper = {(a, b): sp.diff(gradient[a], parameters[b]) for a in range(size) for b in range(a, size)}
+    upper = {(a, b): sp.diff(gradient[a], parameters[b]) for a in range(size) for b in range(a, size)}
     return LayerHessian(sp.ImmutableMatrix(size, size, lambda a, b: upper[min(a, b), max(a, b)]), layers)
 
 
