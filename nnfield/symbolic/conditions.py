@@ -156,6 +156,10 @@ def _is_monomial(expression: sp.Expr) -> bool:
 def _simplified_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     if not _condition_matters(expression):
         return sp.factor_terms(sp.simplify(expression))
+    if _roots_real_under(expression, condition):  # a number where the roots are real needs no simplify
+        value = cancel_where_real(expression)
+        if value.is_Number:
+            return value
     substituted = False
     for gap, stand_in, parameter, solution in _gap_substitutions(condition):
         if parameter in expression.free_symbols:
@@ -204,6 +208,13 @@ def _radicand_solution(radicand: sp.Expr, parameter: sp.Symbol) -> sp.Expr | Non
     determines it uniquely."""
     solutions = sp.solve(sp.Eq(radicand, sp.Dummy("radicand", positive=True)), parameter)
     return solutions[0] if len(solutions) == 1 else None
+
+
+def _roots_real_under(expression: sp.Expr, condition: sp.Basic) -> bool:
+    """Whether ``expression`` has even roots and ``condition`` states, part by part, that every radicand is positive."""
+    needed = reality_conditions(expression)
+    parts = set(condition.args) if isinstance(condition, sp.And) else {condition}
+    return bool(needed) and all(part in parts for part in needed)
 
 
 def _condition_matters(expression: sp.Expr) -> bool:
