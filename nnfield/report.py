@@ -516,10 +516,20 @@ def pdflatex_available() -> bool:
     return shutil.which("pdflatex") is not None
 
 
+def _rerun_needed(log: str, outlines: Path) -> bool:
+    """Whether a pdflatex log asks for another pass; a request for outlines counts only if there are outlines."""
+    reasons = [line for line in log.splitlines() if "Rerun to get" in line or "Rerun LaTeX" in line]
+    if any("outlines" in line for line in reasons) and not (outlines.is_file() and outlines.stat().st_size):
+        reasons = [line for line in reasons if "outlines" not in line]
+    return bool(reasons)
+
+
 def compile_pdf(tex: Path | str, *, passes: int = 2) -> PdfBuild:
     """Compile ``tex`` with pdflatex in its own folder (figures are found relative to it).
 
-    The auxiliary files go to a temporary folder; only the PDF is moved next to ``tex``.
+    The auxiliary files go to a temporary folder; only the PDF is moved next to ``tex``. pdflatex runs
+    again, up to ``passes`` times in all, while its log asks for a rerun (cross-references, or outlines
+    when there are any: hyperref asks for one even when the document has no sections to bookmark).
 
     Raises
     ------
@@ -542,6 +552,8 @@ def compile_pdf(tex: Path | str, *, passes: int = 2) -> PdfBuild:
             if result.returncode != 0:
                 errors = [line for line in log.splitlines() if line.startswith("!")]
                 raise LatexError(f"pdflatex failed on {tex}: {errors[0] if errors else 'see its log'}")
+            if not _rerun_needed(log, Path(build) / tex.with_suffix(".out").name):
+                break
         pdf = tex.with_suffix(".pdf")
         shutil.move(Path(build) / pdf.name, pdf)  # a rename when on one file system
     overfull = tuple(float(points) for points in re.findall(r"Overfull \\hbox \(([0-9.]+)pt too wide\)", log))

@@ -167,3 +167,16 @@ def test_derive_latex_compiles(paper, tmp_path, capsys):
     (tmp_path / f"{paper}.tex").write_text(tex)
     build = compile_pdf(tmp_path / f"{paper}.tex", passes=1)
     assert max(build.overfull, default=0.0) <= OVERFULL_LIMIT
+
+
+def test_pdflatex_runs_again_only_when_its_log_asks(tmp_path):
+    from nnfield.report import _rerun_needed
+
+    outlines = tmp_path / "report.out"
+    outlines.write_text("")
+    asks_for_outlines = "(rerunfilecheck)                Rerun to get outlines right\n"
+    assert not _rerun_needed(asks_for_outlines, outlines)  # hyperref's request with nothing to bookmark
+    outlines.write_text("\\BOOKMARK [1][-]{section.1}{Results}{}\n")
+    assert _rerun_needed(asks_for_outlines, outlines)
+    assert _rerun_needed("LaTeX Warning: Label(s) may have changed. Rerun to get cross-references right.", outlines)
+    assert not _rerun_needed("Output written on report.pdf (3 pages).", outlines)

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from matplotlib.figure import Figure
 
 __all__ = ["new_figure", "save_figure", "sequence_colours"]
 
@@ -17,8 +16,11 @@ def new_figure(width: float = 6.4, height: float = 4.4, *, layout: str | None = 
     labels and ticks of several panels apart).
 
     The figure is built without ``pyplot``, so saving it needs no display and leaves the
-    interactive backend of a notebook alone.
+    interactive backend of a notebook alone. Matplotlib is imported here, when a figure is drawn, so that
+    importing the checks (to list the claims they decide, as ``nnfield derive`` does) does not load it.
     """
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height), dpi=120, layout=layout)
     return figure, figure.add_subplot()
 

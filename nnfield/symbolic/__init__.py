@@ -37,6 +37,7 @@ Nothing here knows a paper; :mod:`nnfield.derivations` uses it to write the pape
 from nnfield.symbolic.cases import CaseTable, condition_from_cases
 from nnfield.symbolic.claims import Claim, ClaimFactory, Comparison, Derivation, Step, compare
 from nnfield.symbolic.conditions import (
+    cancel_where_real,
     is_positive_under,
     positivity_condition,
     reality_conditions,
@@ -136,6 +137,7 @@ __all__ = [
     "same_ring_energy",
     "sign_symmetry",
     "simplify_under",
+    "cancel_where_real",
     "spectrum_symmetric",
     "stationary_equations",
     "stirling",

@@ -23,10 +23,10 @@ import numpy as np
 import sympy as sp
 
 from nnfield.symbolic.abbreviations import abbreviate
-from nnfield.symbolic.conditions import reality_conditions, simplify_under
+from nnfield.symbolic.conditions import cancel_where_real, reality_conditions, simplify_under
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
-from nnfield.symbolic.lattice import ring_residual, same_ring_energy
+from nnfield.symbolic.lattice import _has_fields, ring_residual
 
 __all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "ClaimFactory", "Step", "Derivation", "STATUSES"]
 
@@ -134,8 +134,8 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         difference = sp.SymmetricDifference(printed, derived).simplify()
         return Comparison(printed == derived, "set", difference)
     if kind == "ring":
-        equal = same_ring_energy(printed, derived, fields, site)
-        return Comparison(equal, "ring", ring_residual(printed, derived, fields, site))
+        residual = ring_residual(printed, derived, fields, site)  # once: same_ring_energy would derive it again
+        return Comparison(not _has_fields(residual, fields), "ring", residual)
     if kind != "expression":
         raise ValueError(f"kind must be 'expression', 'ring', 'relation', 'set', 'constant' or 'statement'; "
                          f"got {kind!r}")
@@ -166,12 +166,21 @@ def _simplified(expression: sp.Expr) -> sp.Expr:
     expanded = sp.expand(expression)
     if expanded == 0 or (not expanded.has(sp.Piecewise) and sp.cancel(expanded) == 0):  # an identity of fractions
         return sp.Integer(0)
+    if not expanded.has(sp.Piecewise) and _has_roots(expanded):  # roots that cancel where they are real
+        value = cancel_where_real(expanded)
+        if value.is_Number:
+            return value
     simplified = sp.simplify(expanded)
-    if simplified != 0 and simplified.has(sp.Pow) and any(p.exp.is_integer is False for p in simplified.atoms(sp.Pow)):
+    if simplified != 0 and _has_roots(simplified):
         condition = sp.And(*reality_conditions(simplified))
         if condition not in (sp.true, sp.false):
             simplified = simplify_under(simplified, condition)
     return simplified
+
+
+def _has_roots(expression: sp.Expr) -> bool:
+    """Whether ``expression`` has a power whose exponent is not an integer."""
+    return any(power.exp.is_integer is False for power in expression.atoms(sp.Pow))
 
 
 def _compare_relations(printed, derived) -> Comparison:

@@ -16,11 +16,13 @@ __all__ = [
     "positivity_condition",
     "reality_conditions",
     "simplify_under",
+    "cancel_where_real",
     "is_positive_under",
     "sign_under_radicals",
 ]
 
 
+@functools.lru_cache(maxsize=1024)
 def positivity_condition(expression: sp.Expr) -> sp.Basic:
     """The simplest condition equivalent to ``expression > 0``, dropping factors known positive.
 
@@ -138,19 +140,81 @@ def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     -sigma_w/(sigma_w**2 - 1)
     """
     expression = sp.sympify(expression)
-    if expression.is_Number:
+    if expression.is_Number or _is_monomial(expression):  # already in the form simplify gives
         return expression
     return _simplified_under(expression, condition)
 
 
+def _is_monomial(expression: sp.Expr) -> bool:
+    """Whether ``expression`` is a number times integer powers of symbols, e.g. ``-N/(2 sigma_w^2)``."""
+    return all(factor.is_Number or factor.is_Symbol
+               or (factor.is_Pow and factor.base.is_Symbol and factor.exp.is_Integer)
+               for factor in sp.Mul.make_args(expression))
+
+
 @functools.lru_cache(maxsize=4096)
 def _simplified_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
-    if _condition_matters(expression):
-        for gap, stand_in, parameter, solution in _gap_substitutions(condition):
-            if parameter in expression.free_symbols:
-                inside = sp.simplify(sp.factor(expression.subs(parameter, solution)))
-                expression = sp.simplify(inside.subs(stand_in, gap))
-    return sp.factor_terms(sp.simplify(expression))
+    if not _condition_matters(expression):
+        return sp.factor_terms(sp.simplify(expression))
+    if _roots_real_under(expression, condition):  # a number where the roots are real needs no simplify
+        value = cancel_where_real(expression)
+        if value.is_Number:
+            return value
+    substituted = False
+    for gap, stand_in, parameter, solution in _gap_substitutions(condition):
+        if parameter in expression.free_symbols:
+            inside = sp.simplify(sp.factor(expression.subs(parameter, solution)))
+            expression = sp.simplify(inside.subs(stand_in, gap))
+            substituted = True
+    # The form simplified after the last substitution is final: simplifying it again changes none of the engine's.
+    return sp.factor_terms(expression if substituted else sp.simplify(expression))
+
+
+def cancel_where_real(expression: sp.Expr) -> sp.Expr:
+    """``expression`` cancelled where its even roots are real, each radicand named by a positive symbol.
+
+    On the region of :func:`reality_conditions` every radicand is positive: each radicand in turn is
+    named by a positive symbol (one parameter eliminated in its favour, the first by name that the
+    radicand determines uniquely), so that its roots combine by SymPy's rules for positive symbols;
+    the expression is then expanded and cancelled. A number as the result is the expression's value on
+    that region (zero proves an identity); any other result is in the stand-ins, and proves nothing
+    (a blanket simplification may still find a number).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = sp.Symbol("sigma_w", positive=True)
+    >>> difference = sp.sqrt(1 / (2 - w**2)) - 1 / sp.sqrt(2 - w**2)
+    >>> sp.cancel(difference) == 0, cancel_where_real(difference), cancel_where_real(difference + sp.Rational(1, 2))
+    (False, 0, 1/2)
+    """
+    eliminated = set()
+    for power in sorted(expression.atoms(sp.Pow), key=sp.default_sort_key):
+        exponent = power.exp
+        if not (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0):
+            continue
+        for parameter in sorted(power.base.free_symbols - eliminated, key=str):
+            solution = _radicand_solution(power.base, parameter)
+            if solution is not None:
+                expression = expression.subs(parameter, solution)
+                eliminated.add(parameter)
+                break
+    return sp.cancel(sp.expand(expression))
+
+
+@functools.lru_cache(maxsize=256)
+def _radicand_solution(radicand: sp.Expr, parameter: sp.Symbol) -> sp.Expr | None:
+    """``parameter`` in terms of a positive stand-in for ``radicand`` (its own, one per radicand), if that
+    determines it uniquely."""
+    solutions = sp.solve(sp.Eq(radicand, sp.Dummy("radicand", positive=True)), parameter)
+    return solutions[0] if len(solutions) == 1 else None
+
+
+def _roots_real_under(expression: sp.Expr, condition: sp.Basic) -> bool:
+    """Whether ``expression`` has even roots and ``condition`` states, part by part, that every radicand is positive."""
+    needed = reality_conditions(expression)
+    parts = set(condition.args) if isinstance(condition, sp.And) else {condition}
+    return bool(needed) and all(part in parts for part in needed)
 
 
 def _condition_matters(expression: sp.Expr) -> bool:

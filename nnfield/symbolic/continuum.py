@@ -18,6 +18,8 @@ gradient (stiffness) matrix ``G``. Correlations decay as :math:`e^{-|x|/\\xi}` w
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import sympy as sp
@@ -63,13 +65,7 @@ class EffectiveFieldTheory:
 
     def energy_density(self) -> sp.Expr:
         """The integrand of :math:`U[\\epsilon]` (see the module docstring)."""
-        eps = self.field_vector()
-        slope = eps.diff(self.x)
-        density = (eps.T * self.mass * eps)[0, 0] / 2
-        density += (eps.T * self.drift * slope)[0, 0]
-        density += (slope.T * self.stiffness * slope)[0, 0] / 2
-        monomials = [a * b for a in (*eps, *slope) for b in (*eps, *slope)]
-        return sp.collect(sp.expand(density), monomials, func=sp.factor)
+        return _energy_density(self.mass, self.drift, self.stiffness, self.fields, self.x)
 
     def correlation_lengths_at(self, parameters: dict) -> tuple[float, ...]:
         """All decay lengths :math:`1/\\operatorname{Re}\\kappa` at numeric parameters, largest first.
@@ -101,6 +97,18 @@ class EffectiveFieldTheory:
 
     def _repr_latex_(self) -> str:
         return rf"$U[\epsilon] = \int d{sp.latex(self.x)}\, \left[{sp.latex(self.energy_density())}\right]$"
+
+
+@functools.lru_cache(maxsize=64)
+def _energy_density(mass, drift, stiffness, fields, x) -> sp.Expr:
+    """The density of :meth:`EffectiveFieldTheory.energy_density`, remembered (the symmetry checks ask again)."""
+    eps = sp.Matrix([field(x) for field in fields])
+    slope = eps.diff(x)
+    density = (eps.T * mass * eps)[0, 0] / 2
+    density += (eps.T * drift * slope)[0, 0]
+    density += (slope.T * stiffness * slope)[0, 0] / 2
+    monomials = [a * b for a in (*eps, *slope) for b in (*eps, *slope)]
+    return sp.collect(sp.expand(density), monomials, func=sp.factor)
 
 
 def continuum_limit(kernel: FourierKernel, x: sp.Symbol | None = None) -> EffectiveFieldTheory:

@@ -10,6 +10,7 @@ compared entry by entry, each entry split in the same way.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -77,7 +78,14 @@ def term_differences(printed, derived, variables=()) -> tuple[Difference, ...]:
     >>> term_differences(sp.Matrix([[1, a]]), sp.Matrix([[1, 2 * a]]))[0].sentence()
     'entry (1, 2), the whole form: printed a, derived 2*a'
     """
-    printed, derived = sp.sympify(printed), sp.sympify(derived)
+    printed, derived = (sp.ImmutableMatrix(form) if isinstance(form, sp.MatrixBase) else form
+                        for form in (sp.sympify(printed), sp.sympify(derived)))
+    return _term_differences(printed, derived, tuple(variables))
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_differences(printed, derived, variables) -> tuple[Difference, ...]:
+    """:func:`term_differences` of hashable forms, remembered: a report asks for a claim's differences more than once."""
     if isinstance(printed, sp.MatrixBase) or isinstance(derived, sp.MatrixBase):
         first, second = sp.Matrix(printed), sp.Matrix(derived)
         if first.shape != second.shape:
@@ -97,17 +105,31 @@ def _scalar_differences(printed, derived, variables) -> tuple[Difference, ...]:
         return () if printed == derived else (Difference(None, printed, derived),)
     generators = _generators(printed) | _generators(derived) | set(variables)
     if not generators:
-        if sp.simplify(printed - derived) == 0:
-            return ()
-        return (Difference(None, printed, derived),)
+        return (Difference(None, printed, derived),) if _differ(printed, derived) else ()
     first = _coefficients(collected_form(printed), generators)
     second = _coefficients(collected_form(derived), generators)
     found = []
     for term in sorted(set(first) | set(second), key=sp.default_sort_key):
         a, b = first.get(term, sp.Integer(0)), second.get(term, sp.Integer(0))
-        if sp.simplify(a - b) != 0:
+        if _differ(a, b):
             found.append(Difference(term, sp.factor(a), sp.factor(b)))
     return tuple(found)
+
+
+def _differ(first: sp.Expr, second: sp.Expr) -> bool:
+    """Whether two coefficients differ: their difference does not simplify to zero.
+
+    Decided without ``simplify`` when it can be: a difference that expands or cancels to zero does not
+    differ, and one that is nonzero at a sample point (a value simplification cannot change) does.
+    """
+    from nnfield.symbolic.claims import agree_at_sample_points  # claims builds on this module
+
+    difference = sp.expand(first - second)
+    if difference == 0 or (not difference.has(sp.Piecewise) and sp.cancel(difference) == 0):
+        return False
+    if agree_at_sample_points(first, second, points=1) is False:
+        return True
+    return sp.simplify(first - second) != 0
 
 
 def collected_form(expression: sp.Expr) -> sp.Expr:

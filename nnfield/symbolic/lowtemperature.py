@@ -89,41 +89,44 @@ def boltzmann_series(observable, potential, variable, minimum, temperature, *, m
     curvature = sp.simplify(sp.diff(potential, variable, 2).subs(variable, minimum))
     if curvature.is_positive is False:
         raise ValueError(f"V''({minimum}) = {curvature} is not positive: {minimum} is not a non-degenerate minimum")
-    root, s = sp.Symbol("epsilon", positive=True), sp.Symbol("s", real=True)  # sqrt(T) and the scaled deviation
+    s = sp.Symbol("s", real=True)  # the scaled deviation; series in sqrt(T) are lists of coefficients
     top = 2 * order  # powers of sqrt(T) kept
 
-    def taylor(expression, highest):
-        return sum(sp.diff(expression, variable, k).subs(variable, minimum) * (root * s) ** k / math.factorial(k)
-                   for k in range(highest + 1))
+    def taylor(expression):
+        """Coefficients of sqrt(T)^0..top of f(x0 + sqrt(T) s)."""
+        return [sp.diff(expression, variable, k).subs(variable, minimum) * s**k / math.factorial(k)
+                for k in range(top + 1)]
 
-    def truncate(expression):
-        polynomial = sp.Poly(sp.expand(expression), root)
-        return sum(c * root**k for (k,), c in polynomial.terms() if k <= top)
+    def product(first, second):
+        """The product of two series, truncated at sqrt(T)^top: no term beyond it is formed."""
+        return [sp.expand(sum(first[i] * second[k - i] for i in range(k + 1))) for k in range(top + 1)]
 
-    def gaussian(expression):
-        """Coefficients of root^0..root^top of the Gaussian average over s."""
-        polynomial = sp.Poly(sp.expand(expression), root, s)
-        sums = [sp.Integer(0)] * (top + 1)
-        for (k, j), c in polynomial.terms():
-            if k <= top and j % 2 == 0:
-                sums[k] += c * sp.factorial2(j - 1) / curvature ** (j // 2)
+    def gaussian(series):
+        """Gaussian averages over s of the coefficients."""
+        sums = []
+        for coefficient in series:
+            polynomial = sp.Poly(coefficient, s)
+            sums.append(sum((c * sp.factorial2(j - 1) / curvature ** (j // 2)
+                             for (j,), c in polynomial.terms() if j % 2 == 0), sp.Integer(0)))
         return sums
 
-    remainder = sp.expand(sum(sp.diff(potential, variable, k).subs(variable, minimum) * root ** (k - 2) * s**k
-                              / math.factorial(k) for k in range(3, top + 3)))
-    exponential, power = sp.Integer(1), sp.Integer(1)
-    for m in range(1, top + 1):  # exp(-R), each power truncated as it is built (R is O(root))
-        power = truncate(-power * remainder / m)
-        exponential += power
-    weight = truncate(exponential * taylor(measure, top))
-    numerator = gaussian(weight * taylor(observable, top))
+    # R = sum_k V^(k)(x0) s^k sqrt(T)^(k-2)/k!, k >= 3: the coefficient of sqrt(T)^j is the term k = j + 2.
+    remainder = [sp.Integer(0)] + [sp.expand(sp.diff(potential, variable, j + 2).subs(variable, minimum) * s ** (j + 2)
+                                             / math.factorial(j + 2)) for j in range(1, top + 1)]
+    one = [sp.Integer(1)] + [sp.Integer(0)] * top
+    exponential, power = one, one
+    for m in range(1, top + 1):  # exp(-R) = sum_m (-R)^m/m!, each power truncated as it is built (R is O(sqrt T))
+        power = [term / -m for term in product(power, remainder)]
+        exponential = [a + b for a, b in zip(exponential, power)]
+    weight = product(exponential, taylor(measure))
+    numerator = gaussian(product(weight, taylor(observable)))
     denominator = gaussian(weight)
-    # the quotient of two series in root, term by term: q_k = (n_k - sum_{i<k} q_i d_{k-i}) / d_0
+    # the quotient of two series in sqrt(T), term by term: q_k = (n_k - sum_{i<k} q_i d_{k-i}) / d_0
     quotient = []
     for k in range(top + 1):
         quotient.append(sp.cancel((numerator[k] - sum(quotient[i] * denominator[k - i] for i in range(k)))
                                   / denominator[0]))
-    odd = [sp.simplify(quotient[k]) for k in range(1, top + 1, 2)]
+    odd = [sp.simplify(term) for term in quotient[1::2] if term != 0]  # cancelled already: most are 0
     if any(term != 0 for term in odd):
         raise ArithmeticError(f"odd powers of sqrt(T) survived: {odd}")
     even = tuple(sp.factor(quotient[2 * k]) for k in range(order + 1))

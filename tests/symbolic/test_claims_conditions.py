@@ -50,3 +50,31 @@ def test_conditions():
     assert is_positive_under(1 - w**2, w < 1) is True
     assert is_positive_under(w - 2, w < 1) is False
     assert is_positive_under(w - sp.Rational(1, 2), w < 1) is None
+
+
+def test_roots_cancel_where_real_each_radicand_its_own_stand_in():
+    from nnfield.symbolic import cancel_where_real
+
+    a, b = sp.symbols("a b", real=True)
+    assert cancel_where_real(sp.sqrt(1 / (2 - w**2)) - 1 / sp.sqrt(2 - w**2)) == 0
+    assert cancel_where_real(sp.sqrt(2 - w**2) * sp.sqrt(1 / (2 - w**2)) + sp.Rational(1, 2)) == sp.Rational(3, 2)
+    assert not cancel_where_real(sp.sqrt(a) - sp.sqrt(b)).is_Number  # two radicands are two quantities
+    # The identity is decided symbolically, and a number is the residual of a difference by a constant.
+    assert compare(sp.sqrt(1 / (2 - w**2)), 1 / sp.sqrt(2 - w**2)).method == "symbolic"
+    assert compare(sp.sqrt(2 - w**2) * sp.sqrt(1 / (2 - w**2)), sp.Rational(1, 2)).residual == sp.Rational(1, 2)
+
+
+def test_simplify_under_takes_the_number_only_where_the_condition_states_the_radicands_positive():
+    product = sp.sqrt(-1 / (w**2 - 2)) * sp.sqrt(2 - w**2)
+    assert simplify_under(product, w < sp.sqrt(2)) == 1
+    assert simplify_under(product, w > 2) == -1  # there both roots are imaginary
+    width = sp.Symbol("N", positive=True)
+    assert simplify_under(-width / (2 * w**2), w < 1) == -width / (2 * w**2)  # a monomial is already simple
+
+
+def test_term_differences_decide_by_a_sample_point_and_agree_with_simplify():
+    from nnfield.symbolic.differences import term_differences
+
+    found = term_differences(x[l] ** 2 * (1 - w**2) + x[l] * x[l - 1], x[l] ** 2 * (1 - w) * (1 + w) + 2 * x[l] * x[l - 1])
+    assert [difference.sentence() for difference in found] == ["the coefficient of x[l + 1]*x[l]: printed 1, derived 2"]
+    assert term_differences(sp.Matrix([[sp.sqrt(w**2)]]), sp.Matrix([[w]])) == ()

@@ -82,7 +82,7 @@ def rotation_defects(activation: str) -> tuple[sp.Expr, ...]:
         if chosen.expression == chosen.variable:  # linear: the defects vanish identically
             defects.append(sp.simplify(sp.expand(sp.diff(risk, epsilon).subs(epsilon, 0))))
         else:
-            defects.append(sp.N(sp.diff(risk.subs(point), epsilon).subs(epsilon, 0), 8))
+            defects.append(sp.N(sp.diff(risk, epsilon).subs(epsilon, 0).subs(point), 8))  # the point last: less to carry
     return tuple(defects)
 
 

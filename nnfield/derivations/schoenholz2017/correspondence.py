@@ -38,8 +38,10 @@ QUOTES = {
 _claim = ClaimFactory(PAPER, QUOTES)
 
 
+@functools.lru_cache(maxsize=None)
 def _layer_integrals(inputs: int):
-    """Integrate out weights, bias and Fourier variables for one unit with ``inputs`` inputs."""
+    """Integrate out weights, bias and Fourier variables for one unit with ``inputs`` inputs (derived once per
+    number of inputs: the pair of inputs reuses the correspondence's)."""
     weights = sp.symbols(f"w1:{FAN_IN + 1}", real=True)
     bias = sp.Symbol("b", real=True)
     fourier = sp.symbols(f"lambda1:{inputs + 1}", real=True)

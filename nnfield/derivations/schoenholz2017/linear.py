@@ -63,6 +63,7 @@ PAPER = "schoenholz2017"
 __all__ = ["linear_ring", "LinearRingPrediction", "layer_energy", "paper_mode_energy"]
 
 
+@functools.lru_cache(maxsize=1)
 def layer_energy() -> sp.Expr:
     """:math:`-\\log p(z^l \\mid z^{l-1})` for the linear network, in squared norms :math:`s = |z|^2`.
 
