@@ -12,7 +12,7 @@ u = sp.Symbol("u", real=True)  #: the field (logit) of one gate, (W_l^T x_{l-1})
 field_size = sp.Symbol("a", positive=True)  #: ``|u|`` at a gate whose field has a definite sign
 y = sp.Symbol("y", real=True)  #: the label, +1 or -1
 active = sp.Symbol("alpha", nonnegative=True)  #: hinge indicator 1[y T(x) < 1], locally constant
-loss_slope = sp.Symbol("L'", real=True)  #: the printed L'(.) of eq 16: derivative of the loss in T(X)
+loss_slope = sp.Symbol("{L'}", real=True)  #: braced so that a power of it is valid LaTeX; the printed L'(.) of eq 16: derivative of the loss in T(X)
 
 # Switches of the model family.
 relu = sp.Symbol("relu")  #: the activation is ReLU (otherwise tanh)
