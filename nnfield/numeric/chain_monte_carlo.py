@@ -21,7 +21,7 @@ from tqdm import tqdm
 from nnfield.numeric.parameters import non_negative_integer, positive_integer, positive_real
 from nnfield.numeric.samplers import as_generator
 
-__all__ = ["ChainSamples", "o_chain_metropolis"]
+__all__ = ["ChainSamples", "o_chain_metropolis", "multiplet_dot"]
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,17 @@ class ChainSamples:
     step: float
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """:math:`\\sum_a a_a b_a` over the short last axis, one component at a time (a reduction over an axis of
-    two or three entries costs far more than these few products)."""
+def multiplet_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:math:`a\\cdot b = \\sum_c a_c b_c` over the last axis (the D weights of a multiplet).
+
+    Summed one component at a time, in order: the same numbers as ``np.sum(a * b, axis=-1)`` for D <= 8, at a
+    fraction of the cost of a reduction over an axis of two or three entries.
+
+    Examples
+    --------
+    >>> multiplet_dot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[5.0, 6.0], [7.0, 8.0]])).tolist()
+    [17.0, 53.0]
+    """
     total = a[..., 0] * b[..., 0]
     for component in range(1, a.shape[-1]):
         total += a[..., component] * b[..., component]
@@ -129,7 +137,7 @@ def o_chain_metropolis(potential: Callable, *, dimension: int, length: int, coup
             new = old + move
             new_energy = potential(new)
             # J/2 (|w'-l|^2 + |w'-r|^2 - |w-l|^2 - |w-r|^2) = J (w'-w).(w'+w-l-r)
-            bond = coupling * _dot(move, new + old - _neighbour_sum(halves[1 - parity], parity))
+            bond = coupling * multiplet_dot(move, new + old - _neighbour_sum(halves[1 - parity], parity))
             change = new_energy - old_energy + bond
             accept = np.log(generator.random(change.shape)) < -change / temperature
             np.copyto(old, new, where=accept[..., None])

@@ -23,6 +23,7 @@ There is no phase transition at any T > 0: :math:`\\Lambda_0` is simple (Perron-
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -111,6 +112,14 @@ def _angular_eigenvalue_log(channel: int, dimension: int, kappa: np.ndarray) -> 
     return (dimension / 2) * np.log(2 * np.pi) - order * np.log(kappa) + np.log(special.ive(channel + order, kappa))
 
 
+@functools.lru_cache(maxsize=8)
+def _gauss_legendre(points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1], computed once per number of points (read-only)."""
+    nodes, weights = np.polynomial.legendre.leggauss(points)
+    nodes.flags.writeable = weights.flags.writeable = False
+    return nodes, weights
+
+
 def _symmetric(upper: np.ndarray, rows: np.ndarray, columns: np.ndarray, size: int) -> np.ndarray:
     """The symmetric matrix whose upper triangle (``rows <= columns``) holds ``upper``."""
     matrix = np.empty((size, size))
@@ -157,7 +166,7 @@ def o_chain_transfer(radial_potential: Callable, dimension: int, coupling: float
     if beyond.size == 0:
         raise ValueError("the potential does not confine the weights: V(r) must grow by 60 T within r < 1000")
     radius = scan[lowest + beyond[0]]
-    nodes, weights = np.polynomial.legendre.leggauss(points)
+    nodes, weights = _gauss_legendre(points)
     radii = radius * (nodes + 1) / 2
     weights = radius * weights / 2
     potential = radial_potential(radii) + 0.0 * radii

@@ -23,6 +23,7 @@ import sympy as sp
 
 from nnfield.derivations.fok2017.ssb import o_theory
 from nnfield.derivations.fok2017.symbols import MASS_OF_ETA, eta, lam, m2, mu
+from nnfield.numeric.chain_monte_carlo import multiplet_dot
 from nnfield.numeric.compile import CompiledExpression, compile_expression
 from nnfield.numeric.parameters import positive_integer, positive_real
 
@@ -101,14 +102,6 @@ def _compiled_profile(dimension: int) -> tuple[CompiledExpression, CompiledExpre
             compile_expression(profile, arguments, backend="mpmath"))
 
 
-def _squared_norm(weights: np.ndarray) -> np.ndarray:
-    """:math:`|w|^2` over the short last axis, one component at a time (faster than a reduction over it)."""
-    total = weights[..., 0] ** 2
-    for component in range(1, weights.shape[-1]):
-        total = total + weights[..., component] ** 2
-    return total
-
-
 @dataclass(frozen=True)
 class WeightsPotential:
     """The potential of one O(D') multiplet at numeric :math:`m^2` and :math:`\\lambda`; made by
@@ -141,7 +134,8 @@ class WeightsPotential:
     def __call__(self, weights) -> np.ndarray:
         """:math:`V(w) = f(|w|^2)` for weights of shape ``(..., D')``."""
         value = _compiled_profile(self.dimension)[0]
-        return value(_squared_norm(self._checked(weights)), self.mass_squared, self.quartic)
+        weights = self._checked(weights)
+        return value(multiplet_dot(weights, weights), self.mass_squared, self.quartic)
 
     def radial(self, radius) -> np.ndarray:
         """:math:`V` at distance ``radius`` from the origin, :math:`f(r^2)`, for an array of radii."""
@@ -158,7 +152,7 @@ class WeightsPotential:
         """:math:`\\nabla V = 2 f'(|w|^2)\\, w`, of the shape of ``weights`` ``(..., D')``."""
         slope = _compiled_profile(self.dimension)[1]
         weights = self._checked(weights)
-        return slope(_squared_norm(weights), self.mass_squared, self.quartic)[..., None] * weights
+        return slope(multiplet_dot(weights, weights), self.mass_squared, self.quartic)[..., None] * weights
 
 
 def weights_potential(dimension: int, *, mass_squared: float, quartic: float) -> WeightsPotential:

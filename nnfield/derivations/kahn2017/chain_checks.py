@@ -27,7 +27,7 @@ from nnfield.derivations.fok2017.symbols import lam, mu
 from nnfield.derivations.kahn2017.chain import CHAIN, chain_potential, chain_transfer, vacuum
 from nnfield.derivations.kahn2017.loop_checks import chain_against_transfer_operator, one_site_against_quadrature
 from nnfield.numeric.boltzmann import radial_moment
-from nnfield.numeric.chain_monte_carlo import o_chain_metropolis
+from nnfield.numeric.chain_monte_carlo import multiplet_dot, o_chain_metropolis
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.langevin import noisy_gradient_descent
 from nnfield.numeric.plots import new_figure, save_figure
@@ -55,12 +55,12 @@ def _verdict(p_value):
 
 def moment_by_chain(samples: np.ndarray, power: int) -> np.ndarray:
     """Time averages of :math:`|w|^p` over the records ``(records, chains, D)``, one per independent chain."""
-    return np.mean(np.sum(samples**2, axis=-1) ** (power / 2), axis=0)
+    return np.mean(multiplet_dot(samples, samples) ** (power / 2), axis=0)
 
 
 def correlation_by_chain(configurations: np.ndarray, lags) -> np.ndarray:
     """:math:`\\langle w_0\\cdot w_l\\rangle` averaged over records and layers, per chain: shape ``(lags, chains)``."""
-    return np.array([np.mean(np.sum(configurations * np.roll(configurations, -lag, axis=2), axis=-1), axis=(0, 2))
+    return np.array([np.mean(multiplet_dot(configurations, np.roll(configurations, -lag, axis=2)), axis=(0, 2))
                      for lag in lags])
 
 
