@@ -46,7 +46,7 @@ class ChainSamples:
 def multiplet_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """:math:`a\\cdot b = \\sum_c a_c b_c` over the last axis (the D weights of a multiplet).
 
-    Summed one component at a time, in order: the same numbers as ``np.sum(a * b, axis=-1)`` for D <= 8, at a
+    Summed one component at a time, in order: the same numbers as ``np.sum(a * b, axis=-1)`` for D < 8, at a
     fraction of the cost of a reduction over an axis of two or three entries.
 
     Examples
