@@ -56,6 +56,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/meanfield.py
 	$(BIN)/python benchmarks/snapshot_derivations.py --check benchmarks/derivations_snapshot.json
 	$(BIN)/python benchmarks/loops.py
+	$(BIN)/python benchmarks/checks.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache docs/_build docs/generated docs/tutorials docs/findings.md docs/figures

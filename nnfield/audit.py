@@ -36,6 +36,7 @@ from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
 from nnfield.numeric.statistics import SIGNIFICANCE, check_stream
+from nnfield.numeric.threads import one_blas_thread
 from nnfield.report import latex_report, markdown_report
 from nnfield.symbolic.claims import Claim
 from nnfield.symbolic.latex import display_lines
@@ -227,7 +228,8 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
             if simulate:
                 checks = entry.checks()
                 for check in tqdm(checks, desc=f"audit {entry.id}", disable=not progress, unit="check"):
-                    result = check.run(check_stream(seed, f"{entry.id}: {check.name}"), figures, progress)
+                    with one_blas_thread():  # small matrices, many of them: threads cost more than they give
+                        result = check.run(check_stream(seed, f"{entry.id}: {check.name}"), figures, progress)
                     for item in (result if isinstance(result, tuple) else (result,)):
                         if item.claims:
                             for label in item.claims:

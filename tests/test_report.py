@@ -123,7 +123,7 @@ def test_the_legend_defines_every_status_verdict_and_the_significance_level(audi
 
 
 def test_every_check_decides_at_the_stated_significance_level():
-    from nnfield.derivations.fok2017 import chain_checks
+    from nnfield.derivations.kahn2017 import chain_checks
     from nnfield.derivations.li2019 import checks as li2019_checks
     from nnfield.derivations.schoenholz2017 import checks, relu_checks, tanh_checks
 

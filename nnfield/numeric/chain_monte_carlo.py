@@ -21,7 +21,7 @@ from tqdm import tqdm
 from nnfield.numeric.parameters import non_negative_integer, positive_integer, positive_real
 from nnfield.numeric.samplers import as_generator
 
-__all__ = ["ChainSamples", "o_chain_metropolis"]
+__all__ = ["ChainSamples", "o_chain_metropolis", "multiplet_dot"]
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,37 @@ class ChainSamples:
     step: float
 
 
-def _bond_energy(w, left, right, coupling):
-    return coupling / 2 * (np.sum((w - left) ** 2, axis=-1) + np.sum((w - right) ** 2, axis=-1))
+def multiplet_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:math:`a\\cdot b = \\sum_c a_c b_c` over the last axis (the D weights of a multiplet).
+
+    Summed one component at a time, in order: the same numbers as ``np.sum(a * b, axis=-1)`` for D < 8, at a
+    fraction of the cost of a reduction over an axis of two or three entries.
+
+    Examples
+    --------
+    >>> multiplet_dot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[5.0, 6.0], [7.0, 8.0]])).tolist()
+    [17.0, 53.0]
+    """
+    total = a[..., 0] * b[..., 0]
+    for component in range(1, a.shape[-1]):
+        total += a[..., component] * b[..., component]
+    return total
+
+
+def _neighbour_sum(other: np.ndarray, parity: int) -> np.ndarray:
+    """:math:`w_{l-1} + w_{l+1}` for the layers of one parity, from the layers of the other, ``(chains, L/2, D)``.
+
+    Even layer 2k has the odd neighbours 2k-1 and 2k+1 (entries k-1 and k of ``other``); odd layer 2k+1 has
+    the even neighbours 2k and 2k+2 (entries k and k+1), all on the ring.
+    """
+    total = other.copy()
+    if parity == 0:
+        total[:, 1:] += other[:, :-1]
+        total[:, 0] += other[:, -1]
+    else:
+        total[:, :-1] += other[:, 1:]
+        total[:, -1] += other[:, 0]
+    return total
 
 
 def o_chain_metropolis(potential: Callable, *, dimension: int, length: int, coupling: float, temperature: float,
@@ -93,24 +122,30 @@ def o_chain_metropolis(potential: Callable, *, dimension: int, length: int, coup
     w = np.zeros((chains, length, dimension))
     if start is not None:
         w = w + np.asarray(start, dtype=float)
+    # The two sublattices, each contiguous, with the potential of every layer kept between updates.
+    halves = (w[:, 0::2].copy(), w[:, 1::2].copy())
+    energies = tuple(np.array(potential(half), dtype=float) for half in halves)
     step = np.sqrt(temperature / (2 * coupling + 1.0))
     recorded = np.empty((sweeps // every, chains, length, dimension))
-    parities = (np.arange(0, length, 2), np.arange(1, length, 2))
     accepted = proposed = 0
     tuned = 0
     for sweep in tqdm(range(burn_in + sweeps), desc=f"O({dimension}) chain T={temperature:g}", disable=not progress,
                       unit="sweep", mininterval=1.0):
-        for sites in parities:
-            left, right = w[:, sites - 1], w[:, (sites + 1) % length]
-            old = w[:, sites]
-            new = old + step * generator.standard_normal(old.shape)
-            change = (potential(new) - potential(old)
-                      + _bond_energy(new, left, right, coupling) - _bond_energy(old, left, right, coupling))
+        for parity in (0, 1):
+            old, old_energy = halves[parity], energies[parity]
+            move = step * generator.standard_normal(old.shape)
+            new = old + move
+            new_energy = potential(new)
+            # J/2 (|w'-l|^2 + |w'-r|^2 - |w-l|^2 - |w-r|^2) = J (w'-w).(w'+w-l-r)
+            bond = coupling * multiplet_dot(move, new + old - _neighbour_sum(halves[1 - parity], parity))
+            change = new_energy - old_energy + bond
             accept = np.log(generator.random(change.shape)) < -change / temperature
-            w[:, sites] = np.where(accept[..., None], new, old)
-            tuned += accept.sum()
+            np.copyto(old, new, where=accept[..., None])
+            np.copyto(old_energy, new_energy, where=accept)
+            count = np.count_nonzero(accept)
+            tuned += count
             if sweep >= burn_in:
-                accepted += accept.sum()
+                accepted += count
                 proposed += accept.size
         if sweep < burn_in and (sweep + 1) % 50 == 0:
             rate = tuned / (50 * chains * length)
@@ -118,5 +153,6 @@ def o_chain_metropolis(potential: Callable, *, dimension: int, length: int, coup
             tuned = 0
         kept = sweep - burn_in
         if kept >= 0 and (kept + 1) % every == 0:
-            recorded[kept // every] = w
+            recorded[kept // every, :, 0::2] = halves[0]
+            recorded[kept // every, :, 1::2] = halves[1]
     return ChainSamples(recorded, accepted / max(proposed, 1), float(step))

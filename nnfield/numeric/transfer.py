@@ -23,6 +23,7 @@ There is no phase transition at any T > 0: :math:`\\Lambda_0` is simple (Perron-
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -30,6 +31,7 @@ import numpy as np
 from scipy import special
 
 from nnfield.numeric.parameters import positive_integer, positive_real
+from nnfield.numeric.threads import one_blas_thread
 
 __all__ = ["ChainTransfer", "o_chain_transfer", "RING_LENGTHS_PER_XI"]
 
@@ -110,6 +112,22 @@ def _angular_eigenvalue_log(channel: int, dimension: int, kappa: np.ndarray) -> 
     return (dimension / 2) * np.log(2 * np.pi) - order * np.log(kappa) + np.log(special.ive(channel + order, kappa))
 
 
+@functools.lru_cache(maxsize=8)
+def _gauss_legendre(points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [-1, 1], computed once per number of points (read-only)."""
+    nodes, weights = np.polynomial.legendre.leggauss(points)
+    nodes.flags.writeable = weights.flags.writeable = False
+    return nodes, weights
+
+
+def _symmetric(upper: np.ndarray, rows: np.ndarray, columns: np.ndarray, size: int) -> np.ndarray:
+    """The symmetric matrix whose upper triangle (``rows <= columns``) holds ``upper``."""
+    matrix = np.empty((size, size))
+    matrix[rows, columns] = upper
+    matrix[columns, rows] = upper
+    return matrix
+
+
 def o_chain_transfer(radial_potential: Callable, dimension: int, coupling: float, temperature: float, *,
                      points: int = 320) -> ChainTransfer:
     """Solve the O(D) chain exactly in its channels 0 and 1.
@@ -148,20 +166,24 @@ def o_chain_transfer(radial_potential: Callable, dimension: int, coupling: float
     if beyond.size == 0:
         raise ValueError("the potential does not confine the weights: V(r) must grow by 60 T within r < 1000")
     radius = scan[lowest + beyond[0]]
-    nodes, weights = np.polynomial.legendre.leggauss(points)
+    nodes, weights = _gauss_legendre(points)
     radii = radius * (nodes + 1) / 2
     weights = radius * weights / 2
     potential = radial_potential(radii) + 0.0 * radii
     floor = potential.min()
-    kappa = coupling * np.outer(radii, radii) / temperature
-    base = (-(potential[:, None] + potential[None, :] - 2 * floor) / 2
-            - coupling * (radii[:, None] - radii[None, :]) ** 2 / 2) / temperature
-    measure = np.sqrt(np.outer(weights, weights)) * np.outer(radii, radii) ** ((dimension - 1) / 2)
+    # The kernels are symmetric: their entries are computed on the upper triangle only (the Bessel functions
+    # are most of the cost) and mirrored.
+    rows, columns = np.triu_indices(points)
+    first, second = radii[rows], radii[columns]
+    kappa = coupling * (first * second) / temperature
+    base = (-(potential[rows] + potential[columns] - 2 * floor) / 2 - coupling * (first - second) ** 2 / 2) / temperature
+    measure = np.sqrt(weights[rows] * weights[columns]) * (first * second) ** ((dimension - 1) / 2)
     channels = []
-    for channel in (0, 1):
-        kernel = measure * np.exp(base + _angular_eigenvalue_log(channel, dimension, kappa))
-        values, vectors = np.linalg.eigh(kernel)
-        channels.append((values[::-1], vectors[:, ::-1]))
+    with one_blas_thread():
+        for channel in (0, 1):
+            kernel = measure * np.exp(base + _angular_eigenvalue_log(channel, dimension, kappa))
+            values, vectors = np.linalg.eigh(_symmetric(kernel, rows, columns, points))
+            channels.append((values[::-1], vectors[:, ::-1]))
     (values0, vectors0), (values1, vectors1) = channels
     ground = vectors0[:, 0]
     keep = values1 > values1[0] * 1e-14

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from nnfield.numeric.boltzmann import radial_moment
-from nnfield.numeric.chain_monte_carlo import o_chain_metropolis
+from nnfield.numeric.chain_monte_carlo import multiplet_dot, o_chain_metropolis
 from nnfield.numeric.langevin import noisy_gradient_descent, sgd_temperature
 from nnfield.numeric.transfer import o_chain_transfer
 
@@ -81,3 +81,50 @@ def test_metropolis_rejects_bad_input():
     chain = o_chain_transfer(lambda r: 0.01 * r**2, 2, 1.0, 1.0)  # xi ~ 10 layers
     with pytest.raises(ValueError, match="shorter than 6 correlation lengths"):
         chain.mean_field_square(16)
+
+
+@pytest.mark.parametrize("dimension", [1, 2, 3, 7, 9])
+def test_multiplet_dot_is_the_reduction(dimension):
+    a, b = np.random.default_rng(dimension).normal(size=(2, 50, 7, dimension))
+    if dimension < 8:  # numpy adds short axes in order, as multiplet_dot does: the same numbers
+        assert np.array_equal(multiplet_dot(a, b), np.sum(a * b, axis=-1))
+    assert np.allclose(multiplet_dot(a, b), np.einsum("...c,...c->...", a, b), rtol=1e-14, atol=1e-13)
+
+
+def _naive_metropolis(potential, dimension, length, coupling, temperature, chains, sweeps, start, step, rng):
+    """Site by site: the whole ring's energy before and after each proposal, the textbook rule."""
+    def energy(w):  # per chain
+        return (coupling / 2 * np.sum((np.roll(w, -1, axis=1) - w) ** 2, axis=(1, 2)) + np.sum(potential(w), axis=1))
+
+    w = np.zeros((chains, length, dimension)) + np.asarray(start, dtype=float)
+    records = []
+    for _ in range(sweeps):
+        for parity in (0, 1):
+            sites = np.arange(parity, length, 2)
+            moves = step * rng.standard_normal((chains, sites.size, dimension))
+            uniforms = rng.random((chains, sites.size))
+            changes = np.empty((chains, sites.size))
+            for index, site in enumerate(sites):  # sites of one parity do not interact: each change alone
+                moved = w.copy()
+                moved[:, site] += moves[:, index]
+                changes[:, index] = energy(moved) - energy(w)
+            accept = np.log(uniforms) < -changes / temperature
+            for index, site in enumerate(sites):
+                w[accept[:, index], site] += moves[accept[:, index], index]
+        records.append(w.copy())
+    return np.array(records)
+
+
+def test_metropolis_makes_the_textbook_moves():
+    def potential(w):
+        squared = np.sum(w**2, axis=-1)
+        return -squared / 2 + 0.5 * squared**2 / 4
+
+    for dimension, temperature in ((2, 0.7), (3, 0.2)):
+        settings = dict(dimension=dimension, length=6, coupling=1.0, temperature=temperature, chains=5)
+        start = [0.0] * (dimension - 1) + [1.4]
+        fast = o_chain_metropolis(potential, **settings, sweeps=30, burn_in=0, start=start, rng=11)
+        naive = _naive_metropolis(potential, **settings, sweeps=30, start=start, step=fast.step,
+                                  rng=np.random.default_rng(11))
+        assert 0.2 < fast.acceptance < 0.95
+        assert np.allclose(fast.configurations, naive, rtol=0, atol=1e-12)

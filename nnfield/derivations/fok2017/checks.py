@@ -16,38 +16,18 @@ from scipy import integrate, optimize
 
 import sympy as sp
 
-from nnfield.derivations.fok2017.ssb import o_theory, ssb_derivation
-from nnfield.derivations.fok2017.symbols import MASS_OF_ETA, eta as eta_symbol, k as k_symbol, lam as lam_symbol, m2
-from nnfield.derivations.fok2017.symbols import mu as mu_symbol
-from nnfield.numeric.compile import compile_expression
+from nnfield.derivations.fok2017.potential import compiled_potential, mass_squared, weights_potential
+from nnfield.derivations.fok2017.ssb import ssb_analysis, ssb_derivation
+from nnfield.derivations.fok2017.symbols import eta as eta_symbol, k as k_symbol, lam as lam_symbol, m2
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.plots import new_figure, save_figure
 
-__all__ = ["checks", "PARAMETERS", "mass_squared", "compiled_potential"]
+__all__ = ["checks", "PARAMETERS"]
 
 #: mu, lambda and a learning rate below eta_c = 2 mu / sqrt(lambda) (the paper's one-field value).
 PARAMETERS = dict(mu=1.3, lam=0.7, eta=0.5)
 #: Relative accuracy of the minimiser (BFGS to a gradient of 1e-13): a form within it describes the minima.
 TOLERANCE = 1e-6
-
-
-def mass_squared(mu, lam, eta) -> float:
-    """fok2017's m^2(eta) = -mu^2 + lambda eta^2/4, compiled from :data:`~nnfield.derivations.fok2017.symbols.MASS_OF_ETA`."""
-    return float(_MASS_OF_ETA(mu, lam, eta))
-
-
-_MASS_OF_ETA = compile_expression(MASS_OF_ETA, (mu_symbol, lam_symbol, eta_symbol))
-
-
-def compiled_potential(dimension: int):
-    """V(w) and its gradient for ``dimension`` weights, compiled from the theory's own potential (eq 5)."""
-    theory = o_theory(dimension)
-    values = list(theory.values)
-    potential = theory.potential()
-    value = sp.lambdify((values, m2, lam_symbol), potential, "numpy")
-    gradient = sp.lambdify((values, m2, lam_symbol), [sp.diff(potential, v) for v in values], "numpy")
-    hessian = sp.lambdify((values, m2, lam_symbol), sp.hessian(potential, values), "numpy")
-    return value, gradient, hessian
 
 
 #: What each claim of App. C and eqs 6-7 predicts of the numerically found minima, evaluated from its form.
@@ -137,11 +117,14 @@ def _plot_potential(path, mu, lam):
     figure, axes = new_figure()
     w = np.linspace(-2.6, 2.6, 400)
     critical = 2 * mu / math.sqrt(lam)
+    vacuum_radius_squared = ssb_analysis(1).vacuum_radius_squared
     for eta, style in ((1.3 * critical, "--"), (0.5 * critical, "-"), (0.2, "-")):
-        m2 = mass_squared(mu, lam, eta)
-        axes.plot(w, m2 * w**2 / 2 + lam * w**4 / 4, style, label=f"$\\eta$ = {eta:.2f} ($\\eta_c$ = {critical:.2f})")
-        if m2 < 0:
-            axes.plot([-math.sqrt(-m2 / lam), math.sqrt(-m2 / lam)], [-m2**2 / (4 * lam)] * 2, "ko", ms=4)
+        m2_value = mass_squared(mu, lam, eta)
+        potential = weights_potential(1, mass_squared=m2_value, quartic=lam)
+        axes.plot(w, potential.radial(w), style, label=f"$\\eta$ = {eta:.2f} ($\\eta_c$ = {critical:.2f})")
+        if m2_value < 0:
+            radius = math.sqrt(float(vacuum_radius_squared.subs({m2: m2_value, lam_symbol: lam})))
+            axes.plot([-radius, radius], [float(potential.radial(radius))] * 2, "ko", ms=4)
     axes.set_xlabel("$w$ (one weight, $D'=1$)")
     axes.set_ylabel(r"$\mathcal{V}(w, \eta)$")
     axes.set_ylim(-6, 6)
@@ -150,27 +133,23 @@ def _plot_potential(path, mu, lam):
     save_figure(figure, path)
 
 
-def _plot_vacuum_manifold(path, m2, lam):
+def _plot_vacuum_manifold(path, m2_value, lam):
     """The paper's Fig. 2: V over a plane through the O(3) vacuum manifold, with the sigma and pi directions.
 
     The radius and the Hessian eigenvalues at the vacuum come from the engine (:func:`ssb_analysis`), not from
     the numbers above.
     """
-    from nnfield.derivations.fok2017.ssb import ssb_analysis
-    from nnfield.derivations.fok2017.symbols import lam as lam_symbol
-    from nnfield.derivations.fok2017.symbols import m2 as m2_symbol
-
     analysis = ssb_analysis(3)
-    values = {m2_symbol: m2, lam_symbol: lam}
+    values = {m2: m2_value, lam_symbol: lam}
     radius = math.sqrt(float(analysis.vacuum_radius_squared.subs(values)))
     masses = sorted(float(value.subs(values)) for value in analysis.mass_spectrum)
     grid = np.linspace(-1.5 * radius, 1.5 * radius, 241)
     x, y = np.meshgrid(grid, grid)
-    squared = x**2 + y**2
-    top = m2**2 / (4 * lam)  # as far above V(0) = 0 as the minima are below it
+    potential = weights_potential(3, mass_squared=m2_value, quartic=lam)
+    bottom = float(potential.radial(radius))  # V at the minima; the colours reach as far above V(0) = 0
     figure, axes = new_figure(6.0, 5.2)
-    filled = axes.contourf(x, y, m2 * squared / 2 + lam * squared**2 / 4, cmap="viridis", extend="max",
-                           levels=np.linspace(-m2**2 / (4 * lam), top, 25))
+    filled = axes.contourf(x, y, potential(np.stack([x, y, np.zeros_like(x)], axis=-1)), cmap="viridis",
+                           extend="max", levels=np.linspace(bottom, -bottom, 25))
     figure.colorbar(filled, ax=axes, label=r"$\mathcal{V}$ in the plane $\gamma_3 = 0$")
     angle = np.linspace(0, 2 * np.pi, 200)
     axes.plot(radius * np.cos(angle), radius * np.sin(angle), "w--", lw=1, label=r"minima, $|w|^2 = -m^2/\lambda$")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from nnfield.derivations.fok2017.symbols import lam, m2
+from nnfield.derivations.fok2017.symbols import lam, m2, potential_of_square
 from nnfield.numeric.compile import CompiledExpression, compile_expression
 from nnfield.numeric.parameters import positive_real
 from nnfield.symbolic import (
@@ -53,8 +53,7 @@ def chain_energy(dimension: int, mass_squared=m2):
     """The site energy of the chain and its fields (``IndexedBase`` w1 .. wD', the last along the vacuum)."""
     fields = [sp.IndexedBase(f"w{a}", real=True) for a in range(1, dimension + 1)]
     squared = sum(w[_l] ** 2 for w in fields)
-    energy = (sum(J * (w[_l] - w[_l - 1]) ** 2 / 2 for w in fields) + mass_squared * squared / 2
-              + lam * squared**2 / 4)
+    energy = sum(J * (w[_l] - w[_l - 1]) ** 2 / 2 for w in fields) + potential_of_square(squared, mass_squared)
     return energy, fields
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from nnfield.derivations.fok2017.symbols import eta, k, lam, m2, mu, omega, t, z
+from nnfield.derivations.fok2017.symbols import eta, k, lam, m2, mu, omega, potential_of_square, t, z
 from nnfield.symbolic import ClaimFactory, Derivation, Step
 from nnfield.symbolic.fieldtheory import (
     critical_temperature,
@@ -39,7 +39,7 @@ def o_theory(dimension: int, mass_squared=m2):
     fields = [sp.Function(f"gamma{a}")(t, z) for a in range(1, dimension + 1)]
     squared = sum(f**2 for f in fields)
     kinetic = sum(f.diff(t) ** 2 - f.diff(z) ** 2 for f in fields) / 2
-    return scalar_field_theory(kinetic - mass_squared * squared / 2 - lam * squared**2 / 4, fields, [t, z])
+    return scalar_field_theory(kinetic - potential_of_square(squared, mass_squared), fields, [t, z])
 
 
 @dataclass(frozen=True)

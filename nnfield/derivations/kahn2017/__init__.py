@@ -22,6 +22,6 @@ def questions():
 
 def audit_checks():
     """Simulations of fok2017's weights (noisy gradient descent, the chain along the layers)."""
-    from nnfield.derivations.fok2017.chain_checks import chain_checks
+    from nnfield.derivations.kahn2017.chain_checks import chain_checks
 
     return chain_checks()

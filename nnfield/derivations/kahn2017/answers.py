@@ -22,11 +22,11 @@ import functools
 
 import sympy as sp
 
-from nnfield.derivations.fok2017.chain_checks import CHECK_NAMES
 from nnfield.derivations.fok2017.layers import layer_chain
 from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.ssb import o_theory, ssb_analysis
-from nnfield.derivations.fok2017.symbols import eta, lam, m2, mu
+from nnfield.derivations.fok2017.symbols import MASS_OF_ETA, eta, lam, m2
+from nnfield.derivations.kahn2017.chain_checks import CHECK_NAMES
 from nnfield.numeric.activations import ACTIVATIONS
 from nnfield.symbolic import Step
 from nnfield.symbolic.fieldtheory import mass_dimensions, orthogonal_generators
@@ -135,7 +135,7 @@ def _critical_learning_rate() -> Question:
     rates = {d: ssb_analysis(d).critical_learning_rate for d in (1, 2, 3, 4)}
     steps = (Step("eta_c where the one-loop curvature at the origin changes sign, D' = 1..4",
                   sp.Tuple(*rates.values())),
-             Step("fok2017's eta_c (from m^2(eta) = -mu^2 + lambda eta^2/4 = 0)", sp.solve(-mu**2 + lam * eta**2 / 4, eta)[0]))
+             Step("fok2017's eta_c (from m^2(eta) = -mu^2 + lambda eta^2/4 = 0)", sp.solve(MASS_OF_ETA, eta)[0]))
     answer = (f"Given the potential, the one-loop rule computes eta_c: {rates[1]} for D' = 1 (fok2017's value) but "
               f"{rates[3]} for D' = 3, since the thermal mass of O(D') has the coefficient (D'+2)/12. This is a "
               "mean-field answer. For the weights along a chain of layers the exact transfer operator has a gap at "

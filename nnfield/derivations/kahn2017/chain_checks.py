@@ -8,7 +8,7 @@
 - The same chain at low T against the engine's Gaussian kernel: sigma and Goldstone (pi) mode spectra.
 - The mean field :math:`|\\frac1L\\sum_l w_l|^2` as L grows, against the transfer operator.
 - One multiplet's classical loop expansion against exact quadrature, and the chain's one-loop
-  correlation lengths against the transfer operator, as T -> 0 (:mod:`~nnfield.derivations.fok2017.loop_checks`).
+  correlation lengths against the transfer operator, as T -> 0 (:mod:`~nnfield.derivations.kahn2017.loop_checks`).
 
 Every statistic has a null distribution fixed by the number of independent chains.
 """
@@ -20,22 +20,23 @@ from pathlib import Path
 
 import numpy as np
 
-from nnfield.derivations.fok2017.checks import PARAMETERS, mass_squared as mass_of_eta
+from nnfield.derivations.fok2017.checks import PARAMETERS
 from nnfield.derivations.fok2017.layers import layer_chain
-from nnfield.derivations.fok2017.loop_checks import chain_against_transfer_operator, one_site_against_quadrature
 from nnfield.derivations.fok2017.ssb import ssb_analysis
 from nnfield.derivations.fok2017.symbols import lam, mu
+from nnfield.derivations.kahn2017.chain import CHAIN, chain_potential, chain_transfer, vacuum
+from nnfield.derivations.kahn2017.loop_checks import chain_against_transfer_operator, one_site_against_quadrature
 from nnfield.numeric.boltzmann import radial_moment
-from nnfield.numeric.chain_monte_carlo import o_chain_metropolis
+from nnfield.numeric.chain_monte_carlo import multiplet_dot, o_chain_metropolis
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.numeric.langevin import noisy_gradient_descent
 from nnfield.numeric.plots import new_figure, save_figure
 from nnfield.numeric.spectra import ModeCovarianceEstimate
 from nnfield.numeric.statistics import (SIGNIFICANCE, bonferroni, power_law_fit, combined_chi_square, compare_with_prediction,
                                         equilibrated_burn_in, hotelling, z_chi_square)
-from nnfield.numeric.transfer import RING_LENGTHS_PER_XI, o_chain_transfer
+from nnfield.numeric.transfer import RING_LENGTHS_PER_XI
 
-__all__ = ["chain_checks", "CHAIN", "CHECK_NAMES", "ALPHA", "moment_by_chain", "correlation_by_chain"]
+__all__ = ["chain_checks", "CHECK_NAMES", "ALPHA", "moment_by_chain", "correlation_by_chain"]
 
 #: Significance level of every verdict.
 ALPHA = SIGNIFICANCE
@@ -48,35 +49,18 @@ CHECK_NAMES = {
     "one loop": "one O(3) multiplet: classical loop expansion against Boltzmann quadrature as T -> 0",
     "chain one loop": "O(3) chain: one-loop sigma and pi correlation lengths against the transfer operator as T -> 0",
 }
-#: The chain's stiffness and the weights' potential (fok2017's mu, lambda at eta below eta_c).
-CHAIN = dict(coupling=1.0, mass_squared=mass_of_eta(**PARAMETERS), quartic=PARAMETERS["lam"])
-
-
-def _potential(w):
-    squared = np.sum(w**2, axis=-1)
-    return CHAIN["mass_squared"] * squared / 2 + CHAIN["quartic"] * squared**2 / 4
-
-
-def _radial_potential(r):
-    return CHAIN["mass_squared"] * r**2 / 2 + CHAIN["quartic"] * r**4 / 4
-
-
-def _vacuum(dimension):
-    return [0.0] * (dimension - 1) + [math.sqrt(-CHAIN["mass_squared"] / CHAIN["quartic"])]
-
-
 def _verdict(p_value):
     return "agrees" if p_value >= ALPHA else "disagrees"
 
 
 def moment_by_chain(samples: np.ndarray, power: int) -> np.ndarray:
     """Time averages of :math:`|w|^p` over the records ``(records, chains, D)``, one per independent chain."""
-    return np.mean(np.sum(samples**2, axis=-1) ** (power / 2), axis=0)
+    return np.mean(multiplet_dot(samples, samples) ** (power / 2), axis=0)
 
 
 def correlation_by_chain(configurations: np.ndarray, lags) -> np.ndarray:
     """:math:`\\langle w_0\\cdot w_l\\rangle` averaged over records and layers, per chain: shape ``(lags, chains)``."""
-    return np.array([np.mean(np.sum(configurations * np.roll(configurations, -lag, axis=2), axis=-1), axis=(0, 2))
+    return np.array([np.mean(multiplet_dot(configurations, np.roll(configurations, -lag, axis=2)), axis=(0, 2))
                      for lag in lags])
 
 
@@ -85,17 +69,17 @@ def langevin_one_site(rng, figures: Path, progress: bool) -> Evidence:
     temperature, chains, records = 0.5, 1000, 60
     rows, z_scores = [], []
     for dimension in (2, 3):
+        potential = chain_potential(dimension)
         estimates = {}
         for learning_rate in (0.002, 0.004):
             noise = math.sqrt(2 * temperature / learning_rate)  # T = eta s^2 / 2 (sgd_temperature)
             spacing = int(round(0.6 / learning_rate))  # ~2 relaxation times of the sigma mode between records
             samples = noisy_gradient_descent(
-                lambda w: (CHAIN["mass_squared"] + CHAIN["quartic"] * np.sum(w**2, axis=-1, keepdims=True)) * w,
-                np.tile(_vacuum(dimension), (chains, 1)), learning_rate=learning_rate, gradient_noise=noise,
+                potential.gradient, np.tile(vacuum(dimension), (chains, 1)), learning_rate=learning_rate, gradient_noise=noise,
                 steps=records * spacing, record_every=spacing, burn_in=5 * spacing, rng=rng, progress=progress)
             estimates[learning_rate] = [moment_by_chain(samples, power) for power in (2, 4)]
         for index, power in enumerate((2, 4)):
-            exact = radial_moment(_radial_potential, dimension, temperature, power)
+            exact = radial_moment(potential.radial_mpmath, dimension, temperature, power)
             small, large = estimates[0.002][index], estimates[0.004][index]
             extrapolated = 2 * small - large  # the stationary bias is linear in the step: remove it
             error = extrapolated.std(ddof=1) / math.sqrt(chains)
@@ -122,12 +106,13 @@ def chain_against_transfer(rng, figures: Path, progress: bool) -> Evidence:
     """Correlation functions of the weights along the chain: Monte Carlo against the exact transfer operator."""
     dimension, length, chains, lags = 2, 64, 128, np.arange(0, 9)
     temperatures = (0.5, 1.0, 2.0, 4.0)
+    potential = chain_potential(dimension)
     results, mean_fields = [], []
     for temperature in temperatures:
-        exact = o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], temperature)
-        samples = o_chain_metropolis(_potential, dimension=dimension, length=length, coupling=CHAIN["coupling"],
+        exact = chain_transfer(dimension, temperature)
+        samples = o_chain_metropolis(potential, dimension=dimension, length=length, coupling=CHAIN["coupling"],
                                      temperature=temperature, chains=chains, sweeps=600, burn_in=400, record_every=5,
-                                     start=_vacuum(dimension), rng=rng, progress=progress)
+                                     start=vacuum(dimension), rng=rng, progress=progress)
         measured = correlation_by_chain(samples.configurations, lags)
         test = hotelling(measured.T, exact.correlation(lags, length))
         t2, p_value = test.t_squared, test.p_value
@@ -182,6 +167,8 @@ def _plot_correlations(path, results, lags, length):
     save_figure(figure, path)
 
 
+#: Temperatures at which the figures draw the exact transfer operator (both figures share them: each is solved once).
+TEMPERATURE_GRID = np.geomspace(0.05, 8, 30)
 #: Lag l of the effective correlation length 1/ln(C(l)/C(l+1)) measured in the simulations.
 EFFECTIVE_LAG = 2
 
@@ -203,8 +190,8 @@ def _effective_length_jackknife(measured: np.ndarray, lag: int) -> tuple[float, 
 
 def _plot_correlation_length(path, dimension, measured, length):
     """Exact xi(T) against the spin-wave law, the one-loop critical temperature, and the simulations."""
-    temperatures = np.geomspace(0.05, 8, 30)
-    chains = [o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], t) for t in temperatures]
+    temperatures = TEMPERATURE_GRID
+    chains = [chain_transfer(dimension, t) for t in temperatures]
     exact = [chain.correlation_length for chain in chains]
     effective = [_effective_length(chain.correlation(np.arange(EFFECTIVE_LAG + 2)), EFFECTIVE_LAG) for chain in chains]
     derivation = layer_chain(dimension)
@@ -228,8 +215,8 @@ def _plot_correlation_length(path, dimension, measured, length):
 
 def _plot_order_parameter(path, dimension, mean_fields, length):
     """<|mean of w over L layers|^2> against T: exact for several L, and the equilibrated simulations at one L."""
-    grid = np.geomspace(0.1, 8, 24)
-    chains = [o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], t) for t in grid]
+    grid = TEMPERATURE_GRID[TEMPERATURE_GRID >= 0.1]
+    chains = [chain_transfer(dimension, t) for t in grid]
     figure, axes = new_figure(9.0, 4.4)
     for layers in (16, 64, 256, 1024):  # where the ring is long enough for the transfer operator's ring formula
         valid = [(t, chain.mean_field_square(layers)) for t, chain in zip(grid, chains)
@@ -259,9 +246,9 @@ def gaussian_modes(rng, figures: Path, progress: bool) -> Evidence:
     """Low-temperature sigma and pi spectra against the engine's Gaussian kernel, T K(q)^-1."""
     dimension, length, chains, temperature = 3, 32, 128, 0.005
     prediction = layer_chain(dimension).predict(**CHAIN, temperature=temperature)
-    samples = o_chain_metropolis(_potential, dimension=dimension, length=length, coupling=CHAIN["coupling"],
-                                 temperature=temperature, chains=chains, sweeps=2000, burn_in=500, record_every=10,
-                                 start=_vacuum(dimension), rng=rng, progress=progress)
+    samples = o_chain_metropolis(chain_potential(dimension), dimension=dimension, length=length,
+                                 coupling=CHAIN["coupling"], temperature=temperature, chains=chains, sweeps=2000,
+                                 burn_in=500, record_every=10, start=vacuum(dimension), rng=rng, progress=progress)
     w = samples.configurations
     direction = w.mean(axis=2, keepdims=True)
     direction /= np.linalg.norm(direction, axis=-1, keepdims=True)
@@ -323,12 +310,13 @@ def mean_field_against_length(rng, figures: Path, progress: bool) -> Evidence:
     """<|mean of w over the layers|^2> against L: it vanishes like 1/L, as the transfer operator predicts."""
     dimension, temperature, chains = 2, 1.0, 128
     lengths = (16, 32, 64, 128)
-    exact = o_chain_transfer(_radial_potential, dimension, CHAIN["coupling"], temperature)
+    exact = chain_transfer(dimension, temperature)
+    potential = chain_potential(dimension)
     rows = []
     for length in lengths:
-        samples = o_chain_metropolis(_potential, dimension=dimension, length=length, coupling=CHAIN["coupling"],
+        samples = o_chain_metropolis(potential, dimension=dimension, length=length, coupling=CHAIN["coupling"],
                                      temperature=temperature, chains=chains, sweeps=600, burn_in=400, record_every=5,
-                                     start=_vacuum(dimension), rng=rng, progress=progress)
+                                     start=vacuum(dimension), rng=rng, progress=progress)
         mean_field = np.sum(samples.configurations.mean(axis=2) ** 2, axis=-1).mean(axis=0)  # per chain
         predicted = exact.mean_field_square(length)
         z = (mean_field.mean() - predicted) / (mean_field.std(ddof=1) / math.sqrt(chains))

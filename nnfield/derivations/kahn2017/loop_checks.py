@@ -14,14 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from nnfield.derivations.fok2017.checks import PARAMETERS, mass_squared as mass_of_eta
+from nnfield.derivations.fok2017.checks import PARAMETERS
 from nnfield.derivations.fok2017.one_loop import T_site, chain_loops, one_site_loops
 from nnfield.derivations.fok2017.symbols import lam
+from nnfield.derivations.kahn2017.chain import CHAIN, chain_potential, chain_transfer
 from nnfield.numeric.boltzmann import radial_moment
 from nnfield.numeric.evidence import Evidence
 from nnfield.numeric.plots import new_figure, save_figure
 from nnfield.numeric.statistics import PowerLawFit, power_law_fit
-from nnfield.numeric.transfer import o_chain_transfer
 
 __all__ = ["loglog_slope", "one_site_against_quadrature", "chain_against_transfer_operator",
            "TEMPERATURES", "CHAIN_TEMPERATURES", "DIMENSION"]
@@ -49,16 +49,15 @@ def loglog_slope(temperatures, values) -> PowerLawFit:
     return power_law_fit(np.asarray(temperatures, dtype=float), np.abs(np.asarray(values, dtype=float)))
 
 
-def _exact_mean_squares(dimension, mass_squared, quartic):
-    return np.array([radial_moment(lambda r: mass_squared * r**2 / 2 + quartic * r**4 / 4, dimension, t, 2)
-                     for t in TEMPERATURES])
+def _exact_mean_squares(dimension):
+    return np.array([radial_moment(chain_potential(dimension).radial_mpmath, dimension, t, 2) for t in TEMPERATURES])
 
 
 def one_site_against_quadrature(rng, figures: Path, progress: bool) -> Evidence:
     """One loop and two loops of ``<|w|^2>`` and of the sigma and pi curvatures against exact quadrature."""
-    mass_squared, quartic = mass_of_eta(**PARAMETERS), PARAMETERS["lam"]
+    mass_squared, quartic = CHAIN["mass_squared"], CHAIN["quartic"]
     loops = one_site_loops(DIMENSION)
-    exact_square = _exact_mean_squares(DIMENSION, mass_squared, quartic)
+    exact_square = _exact_mean_squares(DIMENSION)
     exact = {"mean_square": exact_square, "sigma": mass_squared + 3 * quartic * exact_square,
              "pi": mass_squared + quartic * exact_square}
     predicted = {order: [loops.predict(mass_squared=mass_squared, quartic=quartic, temperature=t, order=order)
@@ -120,13 +119,11 @@ def chain_against_transfer_operator(rng, figures: Path, progress: bool) -> Evide
     Sigma's one-loop term is O(T), so its residual must fall faster than T; pi's tree term is already
     O(T) and its one-loop term O(T^2), so its residual must fall faster than T^2.
     """
-    from nnfield.derivations.fok2017.chain_checks import CHAIN, _radial_potential  # chain_checks imports this module
-
     loops = chain_loops(DIMENSION)
     exact = {"sigma": [], "pi": []}
     predicted = {"sigma": [], "pi": []}
     for temperature in CHAIN_TEMPERATURES:
-        chain = o_chain_transfer(_radial_potential, DIMENSION, CHAIN["coupling"], temperature)
+        chain = chain_transfer(DIMENSION, temperature)
         exact["sigma"].append(1 / chain.radial_correlation_length)
         exact["pi"].append(1 / chain.correlation_length)
         values = loops.predict(**CHAIN, temperature=temperature)
