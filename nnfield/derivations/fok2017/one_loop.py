@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from nnfield.derivations.fok2017.symbols import lam, m2
+from nnfield.derivations.fok2017.symbols import lam, m2, potential_of_square
 from nnfield.symbolic import Step
 from nnfield.symbolic.fieldtheory import thermal_mass
 from nnfield.symbolic.lowtemperature import BoltzmannSeries, boltzmann_series
@@ -78,7 +78,7 @@ D_weights = sp.Symbol("D'", positive=True, integer=True)
 @functools.lru_cache(maxsize=1)
 def _general_series():
     """The three series for a multiplet of D' weights (D' symbolic), derived once."""
-    potential = -_M**2 * _r**2 / 2 + lam * _r**4 / 4
+    potential = potential_of_square(_r**2, mass_squared=-_M**2)
     vacuum = _M / sp.sqrt(lam)
     back = {_M: sp.sqrt(-m2)}
 
@@ -112,11 +112,11 @@ def one_site_loops(dimension: int) -> OneSiteLoops:
     fields = sp.symbols(f"w1:{dimension + 1}", real=True)
     squared = sum(f**2 for f in fields)
     # The rule fok2017 borrows, in the only setting where it holds (a quantum field in 3+1 dimensions), for comparison.
-    quantum = thermal_mass(m2 * squared / 2 + lam * squared**2 / 4, fields, T_site, spacetime_dimension=4,
+    quantum = thermal_mass(potential_of_square(squared), fields, T_site, spacetime_dimension=4,
                            statistics="quantum")[0, 0]
     steps = (
         Step(f"Radial Boltzmann weight of O({dimension}) weights, r^(D'-1) exp(-V(r)/T)",
-             radius ** (dimension - 1) * sp.exp(-(m2 * radius**2 / 2 + lam * radius**4 / 4) / T_site)),
+             radius ** (dimension - 1) * sp.exp(-potential_of_square(radius**2) / T_site)),
         Step("<|w|^2> to second order in T", mean_square.value()),
         Step("sigma curvature <V''(|w|)> to second order in T", sigma.value()),
         Step("pi curvature <V'(|w|)/|w|> to second order in T", pi.value()),
@@ -215,7 +215,7 @@ def chain_loops(dimension: int) -> ChainLoops:
         raise ValueError(f"D' must be an integer >= 2 for a chain with directions (pi modes); got {dimension!r}")
     radius, lag = _r, sp.Symbol("l", integer=True, nonnegative=True)
     vacuum, kappa = sp.Symbol("v", positive=True), sp.Symbol("kappa_0", positive=True)
-    potential = lam * (radius**2 - vacuum**2) ** 2 / 4  # m^2 = -lambda v^2, up to a constant
+    potential = potential_of_square(radius**2, mass_squared=-lam * vacuum**2) + lam * vacuum**4 / 4  # m^2 = -lambda v^2
     derivative = [sp.expand(sp.diff(potential, radius, k).subs(radius, vacuum)) for k in range(5)]
     mass = derivative[2]  # M^2 = 2 lambda v^2
     measure_power = (dimension - 1) - 2 * sp.Rational(dimension - 1, 2)  # r^(D'-1) times two half-bonds
