@@ -134,15 +134,12 @@ class FourierKernel:
 
         Examples
         --------
-        >>> import sympy as sp
-        >>> from nnfield.symbolic.lattice import lattice_model
         >>> from nnfield.symbolic.saddle import uniform_saddle
         >>> from nnfield.symbolic.fluctuations import quadratic_fluctuations
-        >>> x, l = sp.IndexedBase("x", real=True), sp.Symbol("l", integer=True)
-        >>> a = sp.Symbol("a", positive=True)
-        >>> model = lattice_model(x[l]**2 * (1 + a**2) / 2 - a * x[l] * x[l - 1], [x], l)
-        >>> fourier_kernel(quadratic_fluctuations(uniform_saddle(model))).lattice_decay_lengths()
-        (1/acosh((a**2 + 1)/(2*a)),)
+        >>> chain.energy  # the harmonic chain of conftest.py (doctest namespace), with m and k
+        k*(-x[l - 1] + x[l])**2/2 + m*x[l]**2/2
+        >>> fourier_kernel(quadratic_fluctuations(uniform_saddle(chain))).lattice_decay_lengths()
+        (1/acosh((k + m/2)/k),)
         """
         c = sp.Dummy("c", real=True)
         determinant = polynomial_in_cosine(sp.expand(self.matrix.det()), self.q, c)
