@@ -232,6 +232,12 @@ def _check_inputs(inputs, N) -> np.ndarray:
     return inputs
 
 
+def _overlap_set_up(sigma_w2, sigma_b2, N, L, M, inputs, phi, rng):
+    """The checked sizes, the checked inputs, the activation as a function and the generator of an overlap sampler."""
+    sizes = _check(sigma_w2, sigma_b2, N, L, M)
+    return sizes, _check_inputs(inputs, sizes[2]), _as_function(phi), as_generator(rng)
+
+
 def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng=None, progress=False) -> np.ndarray:
     """Overlaps ``z_i . z_j / N`` of the pre-activations of several inputs, drawing every weight matrix.
 
@@ -242,10 +248,7 @@ def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
     >>> dense_network_overlaps(0.5, 0.1, N=8, L=3, M=2, inputs=np.eye(2, 8), rng=0).shape
     (2, 3, 2, 2)
     """
-    sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
-    inputs = _check_inputs(inputs, N)
-    phi = _as_function(phi)
-    generator = as_generator(rng)
+    (sigma_w2, sigma_b2, N, L, M), inputs, phi, generator = _overlap_set_up(sigma_w2, sigma_b2, N, L, M, inputs, phi, rng)
     overlaps = np.empty((M, L, len(inputs), len(inputs)))
     for network in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
         z = inputs.T  # (N, |M|): column i is input i
@@ -270,10 +273,7 @@ def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
     >>> exact_network_overlaps(0.5, 0.1, N=8, L=3, M=2, inputs=np.eye(2, 8), rng=0).shape
     (2, 3, 2, 2)
     """
-    sigma_w2, sigma_b2, N, L, M = _check(sigma_w2, sigma_b2, N, L, M)
-    inputs = _check_inputs(inputs, N)
-    phi = _as_function(phi)
-    generator = as_generator(rng)
+    (sigma_w2, sigma_b2, N, L, M), inputs, phi, generator = _overlap_set_up(sigma_w2, sigma_b2, N, L, M, inputs, phi, rng)
     count = len(inputs)
     activations = np.broadcast_to(inputs, (M, count, N))
     overlaps = np.empty((M, L, count, count))
