@@ -355,6 +355,10 @@ def activation(expression: sp.Expr, variable: sp.Symbol, *, name: str | None = N
         if gate.free_symbols - {variable} or mismatch:
             raise ValueError(f"the gate g must satisfy {expression} = {variable} * g; got g = {gate}, "
                              f"which differs at x = {mismatch}")
+        values = {complex(gate.subs(variable, point).evalf()) for point in points}
+        if not values <= {0, 1}:  # a smooth g would lose its derivative's terms where the gate is held fixed
+            raise ValueError(f"a gate takes the values 0 and 1 only (a piecewise linear activation, such as "
+                             f"Heaviside(x) for relu); got g = {gate}; leave gate=None for a smooth activation")
     return Activation(name or str(expression), expression, variable, gate)
 
 

@@ -9,6 +9,7 @@ thread for the duration of a ``with`` block and restores the previous setting af
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 from threadpoolctl import ThreadpoolController
@@ -24,6 +25,7 @@ def _controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+@contextlib.contextmanager
 def one_blas_thread():
     """A context manager under which BLAS and LAPACK calls use one thread.
 
@@ -35,4 +37,5 @@ def one_blas_thread():
     >>> values.tolist()
     [1.0, 2.0]
     """
-    return _controller().limit(limits=1, user_api="blas")
+    with _controller().limit(limits=1, user_api="blas"):
+        yield

@@ -20,7 +20,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`tree_cumulants`                tree-level three- and four-point functions of the modes (polyspectra)
 :func:`gaussian_integral`             Gaussian integrals by completing the square
 :func:`compare`                       a printed formula against a derived one (or a statement's conditions)
-:func:`abbreviate`                    a derived form written in the paper's abbreviations (``Delta_w``)
+:func:`abbreviate`                    a derived form written with a paper's abbreviations (``D = 1 - a**2``)
 :func:`condition_from_cases`          where a statement holds, decided model by model, as a Boolean of switches
 :func:`maximum_entropy`               the maximum-entropy law of binary variables (an exponential family)
 :func:`bernoulli_factorization`       an exponential family of binary variables as independent Bernoulli gates

@@ -1,11 +1,11 @@
 """A derived form written in a paper's own abbreviations, for a reader to set beside the printed one.
 
-Papers name recurring combinations (schoenholz2017: :math:`\\Delta_w = 1 - \\sigma_w^2`); the engine
-derives in the model's own parameters, so a derived :math:`-(\\sigma_w - 1)(\\sigma_w + 1)(\\sigma_w^4 + 1)`
-reads differently from the printed :math:`\\Delta_w(1 + \\sigma_w^4)` although the two are equal.
-:func:`abbreviate` divides each polynomial part of an expression by the abbreviated polynomial as often
-as it goes, and each coefficient of the remainder (in the other variables) once more, so that the
-abbreviation appears where it is a factor. The result is checked to be equal to the input; only its
+Papers name recurring combinations (:math:`D = 1 - a^2`, say); the engine derives in the model's own
+parameters, so a derived :math:`-(a - 1)(a + 1)(a^4 + 1)` reads differently from a printed
+:math:`D(1 + a^4)` although the two are equal. :func:`abbreviate` divides each polynomial part of an
+expression by the abbreviated polynomial as often as it goes, then each coefficient of the remainder (in
+the other variables) as often as it goes, so that the abbreviation appears where it is a factor. A
+definition that is not a polynomial in its variables is left unused. The result is checked to be equal to the input; only its
 form changes.
 """
 
@@ -25,7 +25,7 @@ def abbreviate(expression, abbreviations: Mapping) -> sp.Basic:
     ----------
     expression : sympy.Basic
     abbreviations : mapping of sympy.Symbol to sympy.Expr
-        ``{Delta_w: 1 - sigma_w**2}``: each definition a polynomial in its variables.
+        ``{D: 1 - a**2}``: each definition a polynomial in its variables (others are not used).
 
     Returns
     -------
@@ -36,18 +36,20 @@ def abbreviate(expression, abbreviations: Mapping) -> sp.Basic:
     Examples
     --------
     >>> import sympy as sp
-    >>> w, b, D, q = sp.symbols("sigma_w sigma_b Delta_w q", positive=True)
-    >>> abbreviate(-w / (w**2 - 1), {D: 1 - w**2})
-    sigma_w/Delta_w
-    >>> abbreviate(-(w - 1) * (w + 1) * (q**2 * w**2 + w**4 - 2 * w**2 + 1) / b**2, {D: 1 - w**2})
-    Delta_w*(Delta_w**2 + q**2*sigma_w**2)/sigma_b**2
+    >>> a, b, D, q = sp.symbols("a b D q", positive=True)
+    >>> abbreviate(-a / (a**2 - 1), {D: 1 - a**2})
+    a/D
+    >>> abbreviate(-(a - 1) * (a + 1) * (q**2 * a**2 + a**4 - 2 * a**2 + 1) / b**2, {D: 1 - a**2})
+    D*(D**2 + a**2*q**2)/b**2
     """
     expression = sp.sympify(expression)
     if not isinstance(expression, sp.Expr):
         return expression
     result = expression
     for symbol, definition in abbreviations.items():
-        result = _abbreviate(result, symbol, sp.sympify(definition))
+        definition = sp.sympify(definition)
+        if definition.free_symbols and definition.is_polynomial(*definition.free_symbols):
+            result = _abbreviate(result, symbol, definition)
     if not result.free_symbols & set(abbreviations):
         return expression
     back = result.subs(dict(abbreviations))

@@ -168,7 +168,7 @@ def _simplified(expression: sp.Expr) -> sp.Expr:
         return sp.Integer(0)
     if not expanded.has(sp.Piecewise) and _has_roots(expanded):  # roots that cancel where they are real
         value = cancel_where_real(expanded)
-        if value.is_Number:
+        if value.is_Number and agree_at_sample_points(expanded, value, points=1) is True:  # real somewhere
             return value
     simplified = sp.simplify(expanded)
     if simplified != 0 and _has_roots(simplified):
@@ -581,7 +581,7 @@ class Derivation:
         message = (f"the derivation {self.title!r} predicts no number; its named results are: "
                    f"{', '.join(self.results) or 'none'}")
 
-        def predicts_nothing(**parameters):
+        def predicts_nothing(*arguments, **parameters):
             raise ValueError(message)
 
         return predicts_nothing
