@@ -157,6 +157,16 @@ def exact_network_observables(sigma_w2, sigma_b2, N, L, M, *, phi=None, observe=
     return np.stack(layers, axis=1)
 
 
+def _checked_values(sigma_w2, sigma_b2, N, L, M):
+    """The values of sigma_w^2 (a number or a 1-D array), each checked, and the checked other parameters."""
+    values = np.atleast_1d(np.asarray(sigma_w2, dtype=float))
+    if values.ndim != 1:
+        raise ValueError(f"sigma_w2 must be a number or a 1-D array of numbers; got shape {values.shape}")
+    for value in values:
+        _check(float(value), sigma_b2, N, L, M)
+    return values, _check(float(values[0]), sigma_b2, N, L, M)[1:]
+
+
 def linear_norm_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
     """Norms of a linear network, following the norm alone: ``r_l^2 = (sigma_w2 r_{l-1}^2/N + sigma_b2) chi2_N``.
 
@@ -167,12 +177,7 @@ def linear_norm_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
     >>> linear_norm_chain([0.2, 0.5], 0.01, N=200, L=8, M=4, rng=1).shape
     (2, 4, 8)
     """
-    values = np.atleast_1d(np.asarray(sigma_w2, dtype=float))
-    if values.ndim != 1:
-        raise ValueError(f"sigma_w2 must be a number or a 1-D array of numbers; got shape {values.shape}")
-    for value in values:
-        _check(float(value), sigma_b2, N, L, M)
-    _, sigma_b2, N, L, M = _check(float(values[0]), sigma_b2, N, L, M)
+    values, (sigma_b2, N, L, M) = _checked_values(sigma_w2, sigma_b2, N, L, M)
     generator = as_generator(rng)
     squared = generator.chisquare(N, size=(values.size, M))
     norms = np.empty((values.size, M, L))
@@ -200,12 +205,7 @@ def relu_parts_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
     >>> relu_parts_chain([0.5, 1.5], 0.01, N=200, L=8, M=4, rng=1).shape
     (2, 4, 8, 3)
     """
-    values = np.atleast_1d(np.asarray(sigma_w2, dtype=float))
-    if values.ndim != 1:
-        raise ValueError(f"sigma_w2 must be a number or a 1-D array of numbers; got shape {values.shape}")
-    for value in values:
-        _check(float(value), sigma_b2, N, L, M)
-    _, sigma_b2, N, L, M = _check(float(values[0]), sigma_b2, N, L, M)
+    values, (sigma_b2, N, L, M) = _checked_values(sigma_w2, sigma_b2, N, L, M)
     generator = as_generator(rng)
     shape = (values.size, M)
     # The first layer sees the raw input x ~ N(0, I_N): its "activation" has |x|^2 ~ chi2_N.
