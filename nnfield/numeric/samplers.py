@@ -226,7 +226,7 @@ def relu_parts_chain(sigma_w2, sigma_b2, N, L, M, *, rng=None) -> np.ndarray:
 def _check_inputs(inputs, N) -> np.ndarray:
     inputs = np.asarray(inputs, dtype=float)
     if inputs.ndim != 2 or inputs.shape[1] != N or inputs.shape[0] < 1:
-        raise ValueError(f"inputs must be an array of shape (|M|, N) = (number of inputs, {N}); got shape {inputs.shape}")
+        raise ValueError(f"inputs must be an array of shape (K, N) = (number of inputs, {N}); got shape {inputs.shape}")
     if not np.all(np.isfinite(inputs)):
         raise ValueError("inputs must be finite")
     return inputs
@@ -241,7 +241,7 @@ def _overlap_set_up(sigma_w2, sigma_b2, N, L, M, inputs, phi, rng):
 def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng=None, progress=False) -> np.ndarray:
     """Overlaps ``z_i . z_j / N`` of the pre-activations of several inputs, drawing every weight matrix.
 
-    ``inputs`` has shape ``(|M|, N)``; the result has shape ``(M, L, |M|, |M|)``.
+    ``inputs`` has shape ``(K, N)`` (K inputs); the result has shape ``(M, L, K, K)`` (M networks).
 
     Examples
     --------
@@ -251,7 +251,7 @@ def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
     (sigma_w2, sigma_b2, N, L, M), inputs, phi, generator = _overlap_set_up(sigma_w2, sigma_b2, N, L, M, inputs, phi, rng)
     overlaps = np.empty((M, L, len(inputs), len(inputs)))
     for network in tqdm(range(M), desc="dense networks", disable=not progress, unit="net"):
-        z = inputs.T  # (N, |M|): column i is input i
+        z = inputs.T  # (N, K): column i is input i
         for layer in range(L):
             weights = generator.standard_normal((N, N)) * np.sqrt(sigma_w2 / N)
             bias = generator.standard_normal((N, 1)) * np.sqrt(sigma_b2)  # shared by the inputs
@@ -263,9 +263,9 @@ def dense_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng
 def exact_network_overlaps(sigma_w2, sigma_b2, N, L, M, inputs, *, phi=None, rng=None) -> np.ndarray:
     """The same law as :func:`dense_network_overlaps`, drawing each layer given the previous one.
 
-    Given layer ``l-1``, each unit's pre-activations for the ``|M|`` inputs are jointly Gaussian with
+    Given layer ``l-1``, each unit's pre-activations for the ``K`` inputs are jointly Gaussian with
     covariance :math:`\\Sigma_{ij} = \\sigma_w^2 \\phi_i\\cdot\\phi_j/N + \\sigma_b^2` (the Main Result),
-    independently across units: one Cholesky factor per layer, ``O(N |M|^2)`` work instead of ``O(N^2 |M|)``.
+    independently across units: one Cholesky factor per layer, ``O(N K^2)`` work instead of ``O(N^2 K)``.
     The first layer sees the raw inputs, as the dense sampler does.
 
     Examples

@@ -130,7 +130,7 @@ def test_multi_input_exact_sampler_agrees_with_dense(phi):
 def test_multi_input_inputs_are_checked():
     from nnfield.numeric.samplers import exact_network_overlaps
 
-    with pytest.raises(ValueError, match=r"inputs must be an array of shape \(\|M\|, N\)"):
+    with pytest.raises(ValueError, match=r"inputs must be an array of shape \(K, N\)"):
         exact_network_overlaps(1.0, 0.1, 6, 5, 10, np.ones((2, 5)))
 
 

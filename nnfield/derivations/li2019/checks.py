@@ -591,7 +591,7 @@ def dead_network(rng, figures_folder: Path, progress: bool) -> Evidence:
     w1, w2, w3 = network.weights(network.initial_parameters(rng=rng))
     w2 = -np.abs(w2)  # z_2 = W_2 relu(W_1 x) < 0 whenever some first-layer unit is open
     theta = np.concatenate([w1.ravel(), w2.ravel(), w3.ravel()])
-    hidden = np.maximum(data.inputs @ w1.T, 0)
+    hidden = forward_pass((w1, w2, w3), data.inputs, network.activation).activations[1]  # relu(W_1 x)
     margin = float(-(hidden @ w2.T).max())  # how far the most nearly open second-layer unit is from opening
     rows = {}
     for loss in ("hinge", "squared"):
