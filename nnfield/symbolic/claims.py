@@ -341,7 +341,7 @@ class Claim:
         (``compare(..., kind="statement")``). A contradicted statement is ``unsupported`` rather
         than ``disputed`` (see :meth:`status`).
     abbreviations : mapping of sympy.Symbol to sympy.Expr
-        The paper's abbreviations that the printed form uses (``{Delta_w: 1 - sigma_w**2}``): the
+        The paper's abbreviations that the printed form uses (``{D: 1 - a**2}``): the
         derived form is shown in them (:attr:`derived_in_paper_variables`) and a check that compiles the
         printed form writes them out.
     """
@@ -523,7 +523,7 @@ class Derivation:
     claims : tuple of Claim
     predictor : callable or None
         The paper module's compiled predictor, a function with keyword parameters and a frozen result
-        (e.g. ``predict(*, sigma_w2, sigma_b2, N, order=0) -> LinearRingPrediction``); ``None`` for a
+        (e.g. ``predict(*, a, b, order=0) -> SomePrediction``); ``None`` for a
         derivation that predicts no number. :attr:`predict` is this function itself, so its signature
         and docstring are what ``help(ring.predict)`` shows.
     results : mapping of str to object
