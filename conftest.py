@@ -1,4 +1,10 @@
-"""The one doctest namespace: names several docstrings' Examples share, so that each docstring need not build them.
+"""The suite's settings for every test: one worker process per audit, and the one doctest namespace.
+
+``NNFIELD_JOBS=1`` (unless set already): ``nnfield audit``, ``nnfield derive`` and :func:`~nnfield.audit.run_audit`
+then work in the test's own process, where the derivations of earlier tests are cached, since pytest-xdist
+already spreads the tests over the cores. The tests of the workers ask for two explicitly.
+
+The doctest namespace holds the names several docstrings' Examples share, so that each docstring need not build them.
 
 Collected for ``pytest nnfield`` and ``pytest tests`` alike (the repository root holds it). A docstring
 that uses these names says so in its Examples (``>>> chain.energy  # the harmonic chain of conftest.py``).
@@ -12,7 +18,11 @@ that uses these names says so in its Examples (``>>> chain.energy  # the harmoni
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+os.environ.setdefault("NNFIELD_JOBS", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -150,6 +150,7 @@ def main(argv=None) -> dict:
     from snapshot_derivations import _name
 
     from nnfield.derivations import PAPERS, paper
+    from nnfield.workers import default_jobs
 
     load_before = os.getloadavg()[0]
     first = cold("reference")
@@ -158,8 +159,9 @@ def main(argv=None) -> dict:
     fields = {n: cold(f"ring/{n}/1") for n in FIELDS}
     ranges = {reach: cold(f"ring/2/{reach}") for reach in RANGES}
     audits = {}
+    nnfield = os.path.join(os.path.dirname(sys.executable), "nnfield")
+    audits["derive_schoenholz2017_seconds"] = command_seconds([nnfield, "derive", "schoenholz2017", "--quiet"])
     if not arguments.no_audit:
-        nnfield = os.path.join(os.path.dirname(sys.executable), "nnfield")
         with tempfile.TemporaryDirectory() as folder:
             audits["audit_no_simulate_seconds"] = command_seconds(
                 [nnfield, "audit", "--no-simulate", "--quiet", "--out", os.path.join(folder, "a")])
@@ -178,6 +180,7 @@ def main(argv=None) -> dict:
         "growth_with_fields_range_1": {str(n): _ratio(value, reference) for n, value in fields.items()},
         "growth_with_range_fields_2": {str(reach): _ratio(value, reference) for reach, value in ranges.items()},
     }
+    result["jobs"] = default_jobs()
     for key, seconds in audits.items():
         result[key] = round(seconds, 2)
         result[key.replace("_seconds", "_ratio_to_reference")] = round(seconds / reference["wall"], 2)

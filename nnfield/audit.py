@@ -29,8 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import sympy as sp
-from tqdm import tqdm
-
 import nnfield
 from nnfield.derivations import PAPERS
 from nnfield.derivations import paper as load_paper
@@ -41,6 +39,7 @@ from nnfield.report import latex_report, markdown_report
 from nnfield.symbolic.claims import Claim
 from nnfield.symbolic.latex import display_lines
 from nnfield.symbolic.questions import Question
+from nnfield.workers import checked_jobs, run_units
 
 __all__ = ["AuditError", "AuditReport", "run_audit", "claim_record", "question_record"]
 
@@ -189,7 +188,7 @@ def question_record(question: Question, validations=()) -> dict:
 
 
 def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: int = 2017,
-              progress: bool = True) -> AuditReport:
+              progress: bool = True, jobs: int | None = None) -> AuditReport:
     """Run the audit and write the report folder ``out``.
 
     Parameters
@@ -204,45 +203,52 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     seed : int
         The audit's seed; each check draws from its own stream keyed by its paper and name
         (:func:`~nnfield.numeric.statistics.check_stream`), so a report is reproduced from the seed and
-        one check's numbers do not depend on which checks ran before it.
+        one check's numbers do not depend on which checks ran before it, nor on which worker ran it.
     progress : bool
-        Show progress bars.
+        Show a progress bar over the derivations and checks.
+    jobs : int or None
+        Worker processes for the derivations and checks (:func:`~nnfield.workers.run_units`); ``None``
+        for :func:`~nnfield.workers.default_jobs` (``$NNFIELD_JOBS``, else one per available core). The
+        report is the same for every value.
 
     Raises
     ------
     ValueError
-        For an unknown paper id (nothing is written).
+        For an unknown paper id or a wrong ``jobs`` (nothing is written).
     AuditError
         If ``out`` cannot be written (nothing is written).
     """
     identifiers = list(dict.fromkeys(papers)) if papers else list(PAPERS)  # a paper asked twice is audited once
     loaded = [load_paper(identifier) for identifier in identifiers]
+    jobs = checked_jobs(jobs)
     out = Path(out)
     staging = _staging_folder(out)
     try:
         figures = staging / "figures"
         figures.mkdir()
+        units = [_CheckUnit(entry.id, index, seed, figures) for entry in loaded if simulate
+                 for index in range(len(entry.checks()))]
+        units += [_DerivationUnit(entry.id, index, simulate) for entry in loaded
+                  for index in range(len(entry.derivations))]
+        units += [_QuestionsUnit(entry.id) for entry in loaded]
+        outcomes = dict(zip(units, run_units(_run_unit, units, jobs=jobs, progress=progress,
+                                             description="audit", unit="task")))
         records, validations, answered = [], [], []
         for entry in loaded:
             evidence = {}
-            if simulate:
-                checks = entry.checks()
-                for check in tqdm(checks, desc=f"audit {entry.id}", disable=not progress, unit="check"):
-                    with one_blas_thread():  # small matrices, many of them: threads cost more than they give
-                        result = check.run(check_stream(seed, f"{entry.id}: {check.name}"), figures, progress)
-                    for item in (result if isinstance(result, tuple) else (result,)):
+            for unit, outcome in outcomes.items():
+                if isinstance(unit, _CheckUnit) and unit.paper == entry.id:
+                    for item in outcome:
                         if item.claims:
                             for label in item.claims:
                                 evidence[label] = item
                         else:
-                            validations.append({"paper": entry.id, "name": check.name, **item.to_json()})
-            checked = checked_labels(entry)
-            for derive in entry.derivations:
-                derivation = derive()
-                for claim in derivation.claims:
-                    records.append(claim_record(claim, derivation.title, evidence.get(claim.equation),
-                                                checked=claim.equation in checked, simulated=simulate))
-            answered.extend(question_record(question, validations) for question in entry.questions())
+                            validations.append({"paper": entry.id, "name": unit.name, **item.to_json()})
+            for unit, outcome in outcomes.items():
+                if isinstance(unit, _DerivationUnit) and unit.paper == entry.id:
+                    records.extend(claim.record(evidence.get(claim.equation)) for claim in outcome)
+            for record in outcomes[_QuestionsUnit(entry.id)]:
+                answered.append({**record, "evidence": evidence_conclusion(record["checks"], validations)})
         meta = {
             "nnfield": nnfield.__version__,
             "sympy": sp.__version__,
@@ -260,6 +266,86 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return AuditReport(tuple(records), tuple(validations), out, tuple(answered))
+
+
+@dataclass(frozen=True)
+class _CheckUnit:
+    """Run check number ``index`` of ``paper`` on its own stream, figures into ``figures``."""
+
+    paper: str
+    index: int
+    seed: int
+    figures: Path
+
+    @property
+    def name(self) -> str:
+        return _checks(self.paper)[self.index].name
+
+    def __call__(self) -> tuple[Evidence, ...]:
+        check = _checks(self.paper)[self.index]
+        with one_blas_thread():  # small matrices, many of them: threads cost more than they give
+            result = check.run(check_stream(self.seed, f"{self.paper}: {check.name}"), self.figures, False)
+        return result if isinstance(result, tuple) else (result,)
+
+
+@dataclass(frozen=True)
+class _DerivationUnit:
+    """Derive derivation number ``index`` of ``paper``; the records of its claims, awaiting the checks' evidence."""
+
+    paper: str
+    index: int
+    simulate: bool
+
+    def __call__(self) -> tuple["_ClaimOutcome", ...]:
+        entry = load_paper(self.paper)
+        checked = checked_labels(entry)
+        derivation = entry.derivations[self.index]()
+        return tuple(_ClaimOutcome.of(claim, derivation.title, checked=claim.equation in checked,
+                                      simulated=self.simulate)
+                     for claim in derivation.claims)
+
+
+@dataclass(frozen=True)
+class _QuestionsUnit:
+    """The records of ``paper``'s questions, their evidence sentences left to the checks that ran."""
+
+    paper: str
+
+    def __call__(self) -> tuple[dict, ...]:
+        return tuple(question_record(question) for question in load_paper(self.paper).questions())
+
+
+@dataclass(frozen=True)
+class _ClaimOutcome:
+    """A claim's record without evidence, and the status it takes for each decision a check can give.
+
+    A worker derives the claim; the parent completes the record with the evidence of the check that
+    decides it (:meth:`record`), so derivations need not wait for the checks.
+    """
+
+    equation: str
+    unsimulated: dict
+    status_when_decided: dict
+
+    @classmethod
+    def of(cls, claim: Claim, title: str, *, checked: bool, simulated: bool) -> "_ClaimOutcome":
+        decisions = {decision: claim.status(decision) for decision in (True, False, None)}
+        return cls(claim.equation, claim_record(claim, title, None, checked=checked, simulated=simulated), decisions)
+
+    def record(self, evidence: Evidence | None) -> dict:
+        """The claim's record with ``evidence`` (``None``: no check decided it), as :func:`claim_record` makes it."""
+        if evidence is None:
+            return self.unsimulated
+        return {**self.unsimulated, "status": self.status_when_decided[evidence.supports_derived],
+                "simulation": evidence.to_json()}
+
+
+def _run_unit(unit):
+    return unit()
+
+
+def _checks(paper: str) -> tuple:
+    return tuple(load_paper(paper).checks())
 
 
 def _plain(value):

@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true",
                         help="print a LaTeX document (pdflatex) instead of plain text")
     derive.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    derive.add_argument("--jobs", type=int, metavar="J",
+                        help="worker processes for the derivations (default: $NNFIELD_JOBS, else one per "
+                             "available core; 1: all in this process)")
 
     audit = commands.add_parser("audit", help="derive, compare with the papers, simulate, write the report",
                                 formatter_class=_Formatter)
@@ -58,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--out", default="audit-report", help="report folder")
     audit.add_argument("--seed", type=int, default=2017, help="random seed, >= 0")
     audit.add_argument("--quiet", action="store_true", help="no progress bars")
+    audit.add_argument("--jobs", type=int, metavar="J",
+                       help="worker processes for the derivations and checks (default: $NNFIELD_JOBS, else one "
+                            "per available core; 1: all in this process)")
 
     norms = commands.add_parser("norms", help="sample the norms of the pre-activations of random networks "
                                               "(schoenholz2017's setting) beside their mean-field prediction",
@@ -163,31 +169,49 @@ def _check_output_file(path: str) -> None:
         raise ValueError(f"--out {path}: the folder {folder} is not writable; choose a folder you can write to")
 
 
-def _derive(arguments) -> int:
-    from tqdm import tqdm
+def _check_jobs(jobs) -> int:
+    """--jobs as a number of worker processes (absent: $NNFIELD_JOBS, else one per available core)."""
+    from nnfield.workers import default_jobs
 
+    if jobs is None:
+        return default_jobs()
+    if jobs < 1:
+        raise ValueError(f"--jobs must be an integer >= 1 (1 runs everything in one process); got {jobs}")
+    return jobs
+
+
+def _derive(arguments) -> int:
     from nnfield.derivations import paper
     from nnfield.report import latex_document
+    from nnfield.workers import run_units
 
-    from nnfield.audit import checked_labels, claim_status
-
+    jobs = _check_jobs(arguments.jobs)
     entry = paper(arguments.paper)
-    checked = checked_labels(entry)
-    parts = []
-    for derive in tqdm(entry.derivations, desc=f"derive {entry.id}", unit="derivation",
-                       disable=not _progress(arguments)):
-        derivation = derive()
-        # The same record as `nnfield audit --no-simulate`: a claim a check decides says the simulation was not run.
-        statuses = {claim.equation: claim_status(claim, None, checked=claim.equation in checked, simulated=False)
-                    for claim in derivation.claims}
-        parts.append(derivation.to_latex(statuses) if arguments.latex else derivation.to_text(statuses))
-    for question in entry.questions():
-        parts.append(question.to_latex() if arguments.latex else question.to_text())
+    units = [(entry.id, index, arguments.latex) for index in range(len(entry.derivations))] + [(entry.id, None, arguments.latex)]
+    parts = [part for texts in run_units(_derived_texts, units, jobs=jobs, progress=_progress(arguments),
+                                         description=f"derive {entry.id}", unit="derivation") for part in texts]
     if arguments.latex:
         print(latex_document("\n\n".join(parts), f"{entry.id}: {entry.title}"), end="")
     else:
         print("\n".join(parts))
     return 0
+
+
+def _derived_texts(unit) -> list[str]:
+    """The text (or LaTeX) of derivation number ``index`` of a paper, or of each of its questions when ``index`` is None."""
+    from nnfield.audit import checked_labels, claim_status
+    from nnfield.derivations import paper
+
+    identifier, index, latex = unit
+    entry = paper(identifier)
+    if index is None:
+        return [question.to_latex() if latex else question.to_text() for question in entry.questions()]
+    checked = checked_labels(entry)
+    derivation = entry.derivations[index]()
+    # The same record as `nnfield audit --no-simulate`: a claim a check decides says the simulation was not run.
+    statuses = {claim.equation: claim_status(claim, None, checked=claim.equation in checked, simulated=False)
+                for claim in derivation.claims}
+    return [derivation.to_latex(statuses) if latex else derivation.to_text(statuses)]
 
 
 def _audit(arguments) -> int:
@@ -198,7 +222,7 @@ def _audit(arguments) -> int:
     _check_seed(arguments.seed)
     try:
         report = run_audit(arguments.paper, simulate=not arguments.no_simulate, out=arguments.out,
-                           seed=arguments.seed, progress=_progress(arguments))
+                           seed=arguments.seed, progress=_progress(arguments), jobs=_check_jobs(arguments.jobs))
     except AuditError as error:
         print(f"nnfield audit: error: {error}", file=sys.stderr)
         return 2

@@ -51,7 +51,9 @@ def test_unwritable_folder_is_an_audit_error(tmp_path):
         run_audit(simulate=False, out=blocker / "report", progress=False)
 
 
-def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_check_leaves_the_previous_report_intact(jobs, tmp_path, monkeypatch):
+    """In this process or in a worker (``jobs=2``), a check that fails leaves nothing behind."""
     folder = tmp_path / "report"
     run_audit(["schoenholz2017"], simulate=False, out=folder, progress=False)
     before = (folder / "audit.json").read_text()
@@ -62,7 +64,7 @@ def test_a_failing_check_leaves_the_previous_report_intact(tmp_path, monkeypatch
 
     monkeypatch.setattr(schoenholz2017, "audit_checks", lambda: (Check("broken", ("13",), broken),))
     with pytest.raises(RuntimeError, match="simulated failure"):
-        run_audit(["schoenholz2017"], simulate=True, out=folder, progress=False)
+        run_audit(["schoenholz2017"], simulate=True, out=folder, progress=False, jobs=jobs)
     assert (folder / "audit.json").read_text() == before
     assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "figures", "report.md", "report.tex"]
     assert not (folder / "figures" / "half.png").exists()
