@@ -1,6 +1,6 @@
 """The suite's settings for every test: one worker process per audit, and the one doctest namespace.
 
-``NNFIELD_JOBS=1`` (unless set already): ``nnfield audit``, ``nnfield derive`` and :func:`~nnfield.audit.run_audit`
+``NNFIELD_WORKERS=0`` (unless set already): ``nnfield audit``, ``nnfield derive`` and :func:`~nnfield.audit.run_audit`
 then work in the test's own process, where the derivations of earlier tests are cached, since pytest-xdist
 already spreads the tests over the cores. The tests of the workers ask for two explicitly.
 
@@ -22,7 +22,7 @@ import os
 
 import pytest
 
-os.environ.setdefault("NNFIELD_JOBS", "1")
+os.environ.setdefault("NNFIELD_WORKERS", "0")
 
 
 @pytest.fixture(scope="session", autouse=True)

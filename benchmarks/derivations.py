@@ -150,7 +150,7 @@ def main(argv=None) -> dict:
     from snapshot_derivations import _name
 
     from nnfield.derivations import PAPERS, paper
-    from nnfield.workers import default_jobs
+    from nnfield.workers import default_workers
 
     load_before = os.getloadavg()[0]
     first = cold("reference")
@@ -180,7 +180,7 @@ def main(argv=None) -> dict:
         "growth_with_fields_range_1": {str(n): _ratio(value, reference) for n, value in fields.items()},
         "growth_with_range_fields_2": {str(reach): _ratio(value, reference) for reach, value in ranges.items()},
     }
-    result["jobs"] = default_jobs()
+    result["workers"] = default_workers()
     for key, seconds in audits.items():
         result[key] = round(seconds, 2)
         result[key.replace("_seconds", "_ratio_to_reference")] = round(seconds / reference["wall"], 2)

@@ -39,7 +39,7 @@ from nnfield.report import latex_report, markdown_report
 from nnfield.symbolic.claims import Claim
 from nnfield.symbolic.latex import display_lines
 from nnfield.symbolic.questions import Question
-from nnfield.workers import checked_jobs, run_units
+from nnfield.workers import checked_workers, run_units
 
 __all__ = ["AuditError", "AuditReport", "run_audit", "claim_record", "question_record"]
 
@@ -188,7 +188,7 @@ def question_record(question: Question, validations=()) -> dict:
 
 
 def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: int = 2017,
-              progress: bool = True, jobs: int | None = None) -> AuditReport:
+              progress: bool = True, workers: int | None = None) -> AuditReport:
     """Run the audit and write the report folder ``out``.
 
     Parameters
@@ -206,21 +206,21 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
         one check's numbers do not depend on which checks ran before it, nor on which worker ran it.
     progress : bool
         Show a progress bar over the derivations and checks.
-    jobs : int or None
-        Worker processes for the derivations and checks (:func:`~nnfield.workers.run_units`); ``None``
-        for :func:`~nnfield.workers.default_jobs` (``$NNFIELD_JOBS``, else one per available core). The
-        report is the same for every value.
+    workers : int or None
+        Worker processes for the derivations and checks (:func:`~nnfield.workers.run_units`; 0: all in this
+        process); ``None`` for :func:`~nnfield.workers.default_workers` (``$NNFIELD_WORKERS``, else one per
+        available core). The report is the same for every value.
 
     Raises
     ------
     ValueError
-        For an unknown paper id or a wrong ``jobs`` (nothing is written).
+        For an unknown paper id or a negative ``workers`` (nothing is written).
     AuditError
         If ``out`` cannot be written (nothing is written).
     """
     identifiers = list(dict.fromkeys(papers)) if papers else list(PAPERS)  # a paper asked twice is audited once
     loaded = [load_paper(identifier) for identifier in identifiers]
-    jobs = checked_jobs(jobs)
+    workers = checked_workers(workers)
     out = Path(out)
     staging = _staging_folder(out)
     try:
@@ -231,7 +231,7 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
         units += [_DerivationUnit(entry.id, index, simulate) for entry in loaded
                   for index in range(len(entry.derivations))]
         units += [_QuestionsUnit(entry.id) for entry in loaded]
-        outcomes = dict(zip(units, run_units(_run_unit, units, jobs=jobs, progress=progress,
+        outcomes = dict(zip(units, run_units(_run_unit, units, workers=workers, progress=progress,
                                              description="audit", unit="task")))
         records, validations, answered = [], [], []
         for entry in loaded:

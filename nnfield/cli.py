@@ -49,9 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true",
                         help="print a LaTeX document (pdflatex) instead of plain text")
     derive.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
-    derive.add_argument("--jobs", type=int, metavar="J",
-                        help="worker processes for the derivations (default: $NNFIELD_JOBS, else one per "
-                             "available core; 1: all in this process)")
+    derive.add_argument("--workers", type=int, metavar="K",
+                        help="worker processes for the derivations (default: $NNFIELD_WORKERS, else one per "
+                             "available core; 0: all in this process)")
 
     audit = commands.add_parser("audit", help="derive, compare with the papers, simulate, write the report",
                                 formatter_class=_Formatter)
@@ -61,9 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--out", default="audit-report", help="report folder")
     audit.add_argument("--seed", type=int, default=2017, help="random seed, >= 0")
     audit.add_argument("--quiet", action="store_true", help="no progress bars")
-    audit.add_argument("--jobs", type=int, metavar="J",
-                       help="worker processes for the derivations and checks (default: $NNFIELD_JOBS, else one "
-                            "per available core; 1: all in this process)")
+    audit.add_argument("--workers", type=int, metavar="K",
+                       help="worker processes for the derivations and checks (default: $NNFIELD_WORKERS, else one "
+                            "per available core; 0: all in this process)")
 
     norms = commands.add_parser("norms", help="sample the norms of the pre-activations of random networks "
                                               "(schoenholz2017's setting) beside their mean-field prediction",
@@ -169,15 +169,16 @@ def _check_output_file(path: str) -> None:
         raise ValueError(f"--out {path}: the folder {folder} is not writable; choose a folder you can write to")
 
 
-def _check_jobs(jobs) -> int:
-    """--jobs as a number of worker processes (absent: $NNFIELD_JOBS, else one per available core)."""
-    from nnfield.workers import default_jobs
+def _check_workers(workers) -> int:
+    """--workers of derive and audit as a number of worker processes (absent: $NNFIELD_WORKERS, else one per core)."""
+    from nnfield.workers import default_workers
 
-    if jobs is None:
-        return default_jobs()
-    if jobs < 1:
-        raise ValueError(f"--jobs must be an integer >= 1 (1 runs everything in one process); got {jobs}")
-    return jobs
+    if workers is None:
+        return default_workers()
+    if workers < 0:
+        raise ValueError(f"--workers must be an integer >= 0 (worker processes; 0 runs everything in this process); "
+                         f"got {workers}")
+    return workers
 
 
 def _derive(arguments) -> int:
@@ -185,10 +186,10 @@ def _derive(arguments) -> int:
     from nnfield.report import latex_document
     from nnfield.workers import run_units
 
-    jobs = _check_jobs(arguments.jobs)
+    workers = _check_workers(arguments.workers)
     entry = paper(arguments.paper)
     units = [(entry.id, index, arguments.latex) for index in range(len(entry.derivations))] + [(entry.id, None, arguments.latex)]
-    parts = [part for texts in run_units(_derived_texts, units, jobs=jobs, progress=_progress(arguments),
+    parts = [part for texts in run_units(_derived_texts, units, workers=workers, progress=_progress(arguments),
                                          description=f"derive {entry.id}", unit="derivation") for part in texts]
     if arguments.latex:
         print(latex_document("\n\n".join(parts), f"{entry.id}: {entry.title}"), end="")
@@ -222,7 +223,7 @@ def _audit(arguments) -> int:
     _check_seed(arguments.seed)
     try:
         report = run_audit(arguments.paper, simulate=not arguments.no_simulate, out=arguments.out,
-                           seed=arguments.seed, progress=_progress(arguments), jobs=_check_jobs(arguments.jobs))
+                           seed=arguments.seed, progress=_progress(arguments), workers=_check_workers(arguments.workers))
     except AuditError as error:
         print(f"nnfield audit: error: {error}", file=sys.stderr)
         return 2

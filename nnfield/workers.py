@@ -4,7 +4,8 @@ A paper's derivations and numerical checks do not depend on one another's result
 single-threaded SymPy or NumPy computation of a second or more, so the commands run them in worker
 processes, one per core. :func:`run_units` calls a module-level function on each unit and returns the
 results in the order of the units, whatever order the workers finish in, so that the output does not
-depend on the number of workers: ``nnfield audit --jobs 1`` and ``--jobs 2`` write the same report.
+depend on the number of workers: ``nnfield audit --workers 0`` (all in one process) and ``--workers 2``
+write the same report. ``nnfield sweep --workers`` counts its Dask workers the same way.
 
 Workers are forked where the platform can fork (Linux), so they start with the parent's imports and no
 start-up cost; elsewhere they are spawned and import what they need. A worker keeps its caches between
@@ -21,11 +22,13 @@ from typing import Callable, Sequence
 
 from tqdm import tqdm
 
-__all__ = ["JOBS_VARIABLE", "available_cores", "default_jobs", "checked_jobs", "run_units"]
+from nnfield.numeric.parameters import non_negative_integer
+
+__all__ = ["WORKERS_VARIABLE", "available_cores", "default_workers", "checked_workers", "run_units"]
 
 #: The environment variable that sets the default number of workers (a test runner that already uses
-#: every core sets it to 1; the suite's ``conftest.py`` does).
-JOBS_VARIABLE = "NNFIELD_JOBS"
+#: every core sets it to 0; the suite's ``conftest.py`` does).
+WORKERS_VARIABLE = "NNFIELD_WORKERS"
 
 
 def available_cores() -> int:
@@ -41,40 +44,39 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def default_jobs() -> int:
-    """The number of workers when none is asked for: ``$NNFIELD_JOBS`` if set, else :func:`available_cores`.
+def default_workers() -> int:
+    """The number of workers when none is asked for: ``$NNFIELD_WORKERS`` if set, else :func:`available_cores`.
 
     Examples
     --------
-    >>> default_jobs() >= 1
+    >>> default_workers() >= 0
     True
     """
-    value = os.environ.get(JOBS_VARIABLE)
+    value = os.environ.get(WORKERS_VARIABLE)
     if value is None:
         return available_cores()
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError(f"the environment variable {JOBS_VARIABLE} must be an integer >= 1 (the number of worker "
-                         f"processes); got {value!r}")
+    if not value.strip().isdigit():
+        raise ValueError(f"the environment variable {WORKERS_VARIABLE} must be an integer >= 0 (worker processes; "
+                         f"0 runs everything in one process); got {value!r}")
     return int(value)
 
 
-def checked_jobs(jobs) -> int:
-    """``jobs`` as a number of worker processes: an integer >= 1, or ``None`` for :func:`default_jobs`.
+def checked_workers(workers) -> int:
+    """``workers`` as a number of worker processes: an integer >= 0 (0: none, all in this process), or ``None``
+    for :func:`default_workers`.
 
     Examples
     --------
-    >>> checked_jobs(2)
+    >>> checked_workers(2)
     2
-    >>> checked_jobs(0)
+    >>> checked_workers(-1)
     Traceback (most recent call last):
     ...
-    ValueError: jobs must be an integer >= 1 (1 runs everything in this process); got 0
+    ValueError: workers must be a non-negative integer (worker processes; 0 runs everything in this process); got -1
     """
-    if jobs is None:
-        return default_jobs()
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"jobs must be an integer >= 1 (1 runs everything in this process); got {jobs!r}")
-    return jobs
+    if workers is None:
+        return default_workers()
+    return non_negative_integer("workers", workers, "worker processes; 0 runs everything in this process")
 
 
 def _context():
@@ -84,9 +86,9 @@ def _context():
     return multiprocessing.get_context()
 
 
-def run_units(function: Callable, units: Sequence, *, jobs: int = 1, progress: bool = False,
+def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress: bool = False,
               description: str = "", unit: str = "unit") -> list:
-    """``[function(u) for u in units]``, computed by ``jobs`` worker processes.
+    """``[function(u) for u in units]``, computed by ``workers`` worker processes.
 
     Parameters
     ----------
@@ -95,8 +97,8 @@ def run_units(function: Callable, units: Sequence, *, jobs: int = 1, progress: b
         picklable result.
     units : sequence
         The arguments, in the order of the results.
-    jobs : int
-        Worker processes; 1 runs every unit in this process, in order. More workers than units are not started.
+    workers : int
+        Worker processes; 0 runs every unit in this process, in order. More workers than units are not started.
     progress : bool
         A progress bar on stderr over the finished units.
     description, unit : str
@@ -111,17 +113,17 @@ def run_units(function: Callable, units: Sequence, *, jobs: int = 1, progress: b
     Examples
     --------
     >>> import math
-    >>> run_units(math.factorial, [3, 4, 5], jobs=2)
+    >>> run_units(math.factorial, [3, 4, 5], workers=2)
     [6, 24, 120]
     """
-    jobs = min(checked_jobs(jobs), max(len(units), 1))
-    if jobs == 1:
+    workers = min(checked_workers(workers), len(units))
+    if workers == 0:
         results = []
         for argument in tqdm(units, desc=description, unit=unit, disable=not progress):
             results.append(function(argument))
         return results
     results = [None] * len(units)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         # Every worker is started by the first submission, before the bar (a thread) exists.
         futures = {pool.submit(function, argument): index for index, argument in enumerate(units)}
         with tqdm(total=len(units), desc=description, unit=unit, disable=not progress) as bar:

@@ -51,9 +51,9 @@ def test_unwritable_folder_is_an_audit_error(tmp_path):
         run_audit(simulate=False, out=blocker / "report", progress=False)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_failing_check_leaves_the_previous_report_intact(jobs, tmp_path, monkeypatch):
-    """In this process or in a worker (``jobs=2``), a check that fails leaves nothing behind."""
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_failing_check_leaves_the_previous_report_intact(workers, tmp_path, monkeypatch):
+    """In this process or in a worker process, a check that fails leaves nothing behind."""
     folder = tmp_path / "report"
     run_audit(["schoenholz2017"], simulate=False, out=folder, progress=False)
     before = (folder / "audit.json").read_text()
@@ -64,7 +64,7 @@ def test_a_failing_check_leaves_the_previous_report_intact(jobs, tmp_path, monke
 
     monkeypatch.setattr(schoenholz2017, "audit_checks", lambda: (Check("broken", ("13",), broken),))
     with pytest.raises(RuntimeError, match="simulated failure"):
-        run_audit(["schoenholz2017"], simulate=True, out=folder, progress=False, jobs=jobs)
+        run_audit(["schoenholz2017"], simulate=True, out=folder, progress=False, workers=workers)
     assert (folder / "audit.json").read_text() == before
     assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "figures", "report.md", "report.tex"]
     assert not (folder / "figures" / "half.png").exists()
