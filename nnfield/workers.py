@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, Sequence
 
 from tqdm import tqdm
@@ -107,8 +107,8 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
     Returns
     -------
     list
-        The results, in the order of ``units``. An exception raised by a unit is raised here, after the
-        workers have been stopped.
+        The results, in the order of ``units``. An exception raised by a unit is raised here, and every
+        worker is stopped (so is an interruption, Ctrl-C).
 
     Examples
     --------
@@ -123,16 +123,23 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
             results.append(function(argument))
         return results
     results = [None] * len(units)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        # Every worker is started by the first submission, before the bar (a thread) exists.
-        futures = {pool.submit(function, argument): index for index, argument in enumerate(units)}
+    # The pool forks its workers when made, before the bar (a thread) exists; leaving the block terminates
+    # them, so an error or an interruption (which only this process handles) stops every worker at once.
+    with _context().Pool(workers, initializer=_leave_interruptions_to_the_parent) as pool:
+        finished = pool.imap_unordered(_numbered, [(function, index, argument) for index, argument in enumerate(units)])
         with tqdm(total=len(units), desc=description, unit=unit, disable=not progress) as bar:
-            try:
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.update()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+            for index, result in finished:
+                results[index] = result
+                bar.update()
     return results
+
+
+def _leave_interruptions_to_the_parent():
+    """In a worker: ignore Ctrl-C, which reaches every process of the terminal; the parent stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _numbered(task):
+    """``(index, function(argument))`` for ``task = (function, index, argument)``, in a worker."""
+    function, index, argument = task
+    return index, function(argument)

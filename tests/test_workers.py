@@ -2,6 +2,9 @@
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -88,3 +91,24 @@ def test_the_audit_writes_the_same_report_with_two_workers_as_with_one(tmp_path,
         assert (folders[0] / name).read_text() == (folders[2] / name).read_text()
     figures = {workers: sorted(p.name for p in (folder / "figures").iterdir()) for workers, folder in folders.items()}
     assert figures[0] == figures[2] and figures[0]
+
+
+def test_an_interrupted_audit_stops_its_workers_and_leaves_the_previous_report(tmp_path):
+    """Ctrl-C reaches every process of the terminal: one line, exit 130, no worker left, nothing half-written."""
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "audit.json").write_text("the previous report")
+    environment = {**os.environ, "NNFIELD_WORKERS": "2"}
+    process = subprocess.Popen([sys.executable, "-m", "nnfield", "audit", "--paper", "schoenholz2017", "--quiet",
+                                "--out", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=environment, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(4)  # imported, forked, deriving and simulating (the audit of this paper takes about 20 s)
+    os.killpg(process.pid, signal.SIGINT)
+    _, error = process.communicate(timeout=60)
+    assert process.returncode == 130, error
+    assert error.strip().splitlines() == ["nnfield audit: interrupted; no files were left half-written"]
+    assert [path.name for path in folder.iterdir()] == ["audit.json"]
+    assert (folder / "audit.json").read_text() == "the previous report"
+    with pytest.raises(ProcessLookupError):  # the whole group is gone: no worker outlived the interruption
+        os.killpg(process.pid, 0)
