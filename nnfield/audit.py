@@ -13,6 +13,12 @@
   :mod:`nnfield.report` (the command line also compiles ``report.pdf`` when pdflatex is installed);
 - ``figures/*.png``.
 
+Every check, every derivation and each paper's questions are one unit of work, run on worker processes
+by :func:`nnfield.workers.run_units` (one per core unless asked otherwise). A derivation's claims are
+recorded without waiting for the checks, with the status each possible decision of a check gives; the
+records are completed with the checks' evidence at the end, in a fixed order, so the report does not
+depend on the number of workers.
+
 Everything is written to a staging folder first and moved into place at the end, so an
 interrupted or failed run leaves the previous report as it was.
 """
