@@ -93,6 +93,19 @@ def test_the_audit_writes_the_same_report_with_two_workers_as_with_one(tmp_path,
     assert figures[0] == figures[2] and figures[0]
 
 
+def _children(pid: int, *, count: int, seconds: float = 60.0) -> bool:
+    """Wait until process ``pid`` has ``count`` child processes (Linux's /proc); whether it did in time."""
+    listing = f"/proc/{pid}/task/{pid}/children"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(listing) as children:
+            if len(children.read().split()) >= count:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="child processes are listed from Linux's /proc")
 def test_an_interrupted_audit_stops_its_workers_and_leaves_the_previous_report(tmp_path):
     """Ctrl-C reaches every process of the terminal: one line, exit 130, no worker left, nothing half-written."""
     folder = tmp_path / "report"
@@ -103,8 +116,8 @@ def test_an_interrupted_audit_stops_its_workers_and_leaves_the_previous_report(t
                                 "--out", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=environment, start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(4)  # imported, forked, deriving and simulating (the audit of this paper takes about 20 s)
-    os.killpg(process.pid, signal.SIGINT)
+    assert _children(process.pid, count=2), "the audit did not start its two workers"
+    os.killpg(process.pid, signal.SIGINT)  # while they derive and simulate (the whole audit takes about 20 s)
     _, error = process.communicate(timeout=60)
     assert process.returncode == 130, error
     assert error.strip().splitlines() == ["nnfield audit: interrupted; no files were left half-written"]
