@@ -58,7 +58,7 @@ class LatticeModel:
         >>> lattice_model((x[l] - x[l - 1])**2 + x[l]**2, [x], l).uniform_energy()
         x**2
         """
-        return self.energy.subs(self.uniform_substitution())
+        return self.energy.xreplace(self.uniform_substitution())
 
     def uniform_substitution(self) -> dict:
         """``{field at site l + delta: uniform symbol}`` for every field and offset."""
@@ -152,7 +152,7 @@ def lattice_model(energy, fields, site) -> LatticeModel:
     if not offsets:
         raise ValueError(f"the energy {energy} refers to none of the fields; write it with e.g. {fields[0]}[{site}]")
 
-    outside = energy.subs({term: sp.Dummy() for term in indexed_terms})
+    outside = energy.xreplace({term: sp.Dummy() for term in indexed_terms})
     if site in outside.free_symbols:
         raise ValueError(
             f"the site index {site} appears outside a field index in {energy}, so the energy is not "
