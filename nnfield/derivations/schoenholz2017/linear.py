@@ -83,7 +83,7 @@ def layer_energy() -> sp.Expr:
     one = sp.expand_log(-sp.log(sympy.stats.density(component)(zeta)), force=True)
     quadratic = sp.expand(one).coeff(zeta, 2)
     constant = sp.expand(one - quadratic * zeta**2)  # log(sqrt(2 pi v)), written as log(2 pi v)/2
-    return quadratic * s[l] + N * sp.log(sp.simplify(sp.exp(2 * constant))) / 2
+    return quadratic * s[l] + N * sp.log(sp.together(sp.exp(2 * constant))) / 2  # 2 pi v over one denominator
 
 
 @functools.lru_cache(maxsize=1)
