@@ -19,6 +19,8 @@ __all__ = [
     "cancel_where_real",
     "is_positive_under",
     "sign_under_radicals",
+    "solved_inequality",
+    "identically_zero",
 ]
 
 
@@ -71,6 +73,30 @@ def solved_inequality(inequality: sp.Basic, symbol: sp.Symbol, relational: bool 
     Interval.open(-sqrt(2), sqrt(2))
     """
     return sp.solve_univariate_inequality(inequality, symbol, relational=relational)
+
+
+def identically_zero(expression: sp.Expr) -> bool:
+    """Whether ``expression`` is zero for every value of its symbols, ``simplify`` used only when it must be.
+
+    A rational function (no roots, no functions) is decided exactly by cancelling it: a nonzero reduced
+    fraction is not identically zero, so no simplification could make it zero. Anything else that does not
+    cancel to zero is decided by ``simplify``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a, b = sp.symbols("a b", positive=True)
+    >>> identically_zero(a / (a + b) + b / (a + b) - 1), identically_zero(a / (a + b) - 1)
+    (True, False)
+    >>> identically_zero(sp.sqrt(a**2) - a)
+    True
+    """
+    expression = sp.sympify(expression)
+    if expression == 0 or sp.cancel(expression) == 0:
+        return True
+    if all(power.exp.is_Integer for power in expression.atoms(sp.Pow)) and not expression.atoms(sp.Function):
+        return False
+    return sp.simplify(expression) == 0
 
 
 def _factor_powers(expression: sp.Expr) -> list[tuple[sp.Expr, int]]:

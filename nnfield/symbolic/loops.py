@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from nnfield.symbolic.conditions import identically_zero
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, quadratic_fluctuations
 from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
 from nnfield.symbolic.lattice import lattice_model
@@ -346,8 +347,8 @@ def interaction_vertices(model, saddle, large: sp.Symbol, *, corrected=None) -> 
     size = len(model.fields)
     field_powers = []
     for a in range(size):
-        diagonal = sp.simplify(kernel.matrix[a, a].subs(kernel.q, 0))
-        if diagonal == 0:
+        diagonal = kernel.matrix[a, a].subs(kernel.q, 0)
+        if identically_zero(diagonal):
             raise ValueError(f"K(0) has a zero diagonal entry for field {model.fields[a]}; its fluctuations have "
                              "no Gaussian size to count powers of N against")
         field_powers.append(_leading_term(diagonal, large)[0])  # the power alone

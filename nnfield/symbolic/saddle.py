@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from nnfield.symbolic.conditions import reality_conditions, sign_under_radicals, simplify_under
+from nnfield.symbolic.conditions import identically_zero, reality_conditions, sign_under_radicals, simplify_under
 from nnfield.symbolic.lattice import LatticeModel
 
 __all__ = ["UniformSaddle", "algebraic_form", "stationary_equations", "uniform_saddles", "uniform_saddle", "saddle_at"]
@@ -253,9 +253,9 @@ def saddle_at(model: LatticeModel, values) -> UniformSaddle:
     equations = stationary_equations(model)
     at_point = dict(zip(model.uniform, values))
     for field, equation in zip(model.fields, equations):
-        residual = sp.simplify(equation.lhs.subs(at_point))
-        if residual != 0:
-            raise ValueError(f"{values} is not a uniform saddle: dE/d{field} = {residual} there, not 0")
+        residual = equation.lhs.subs(at_point)
+        if not identically_zero(residual):
+            raise ValueError(f"{values} is not a uniform saddle: dE/d{field} = {sp.simplify(residual)} there, not 0")
     existence = tuple(dict.fromkeys(c for v in values for c in reality_conditions(v)))
     return UniformSaddle(model, values, equations, "given", existence)
 
