@@ -59,7 +59,7 @@ def derivative(expression: sp.Expr, *variables) -> sp.Expr:
             raise TypeError(f"derivative takes derivatives in sympy Symbols or Indexed fields; got {variable!r} "
                             f"(use sympy.diff for other variables)")
     if len(variables) == 1:
-        result = _derivative(expression, variables[0])
+        result = _derivative(expression, variables[0], _distinct(expression, variables[0]))
     else:  # as Derivative does: repeats counted, the variables in canonical order, stopping at a zero
         counted = []
         for variable in variables:
@@ -73,7 +73,7 @@ def derivative(expression: sp.Expr, *variables) -> sp.Expr:
         result = expression
         for variable, count in counted:
             for _ in range(count):  # an indexed field's: the first-derivative rule, count times
-                result = _derivative(result, variable)
+                result = _derivative(result, variable, _distinct(result, variable))
             if result.is_zero:
                 return result
     if result.has(sp.Derivative):
@@ -89,45 +89,63 @@ def _follows_rule(node: sp.Basic, kind: type) -> bool:
     return cls._eval_derivative is kind._eval_derivative and cls._eval_derivative_n_times is kind._eval_derivative_n_times
 
 
-def _free_of(expression: sp.Expr, variable) -> bool:
-    """Derivative's test for a zero derivative: a symbol not among the free symbols, or no free symbol shared."""
+def _distinct(expression: sp.Expr, variable) -> bool:
+    """Whether every other indexed field of ``expression`` differs from the indexed ``variable`` by a nonzero
+    integer offset or by its base (as ``phi[l - 1]`` from ``phi[l]``), so that its derivative in ``variable``
+    is zero (``Indexed`` gives ``KroneckerDelta(l - 1, l) = 0``)."""
+    if not isinstance(variable, sp.Indexed):
+        return False
+    for atom in expression.atoms(sp.Indexed):
+        if atom == variable or atom.base != variable.base:
+            continue
+        if len(atom.indices) != len(variable.indices) or not any(
+                (first - second).is_Number and first != second for first, second in zip(atom.indices, variable.indices)):
+            return False
+    return True
+
+
+def _free_of(expression: sp.Expr, variable, distinct: bool) -> bool:
+    """Derivative's test for a zero derivative: a symbol not among the free symbols, or no free symbol shared;
+    for an indexed field whose neighbours are ``distinct``, the field absent from ``expression``."""
     if isinstance(variable, sp.Symbol):
         return variable not in expression.free_symbols
+    if distinct and not expression.has(variable):
+        return True
     return not (expression.free_symbols & variable.free_symbols)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _derivative(expression: sp.Expr, variable) -> sp.Expr:
-    if _free_of(expression, variable):
+def _derivative(expression: sp.Expr, variable, distinct: bool = False) -> sp.Expr:
+    if _free_of(expression, variable, distinct):
         return sp.S.Zero
     if expression == variable and isinstance(variable, sp.Symbol):
         return sp.S.One
     if type(expression) is sp.Add:  # Add._eval_derivative
-        return expression.func(*[_derivative(term, variable) for term in expression.args])
+        return expression.func(*[_derivative(term, variable, distinct) for term in expression.args])
     if type(expression) is sp.Mul:
         factors = list(expression.args)
         terms = []
         if isinstance(variable, sp.Symbol):  # Mul._eval_derivative_n_times, once: the general Leibniz rule at order 1
             for orders, coefficient in multinomial_coefficients_iterator(len(factors), 1):
-                product = sp.Mul(*[_derivative(factor, variable) if order else factor
+                product = sp.Mul(*[_derivative(factor, variable, distinct) if order else factor
                                    for order, factor in zip(orders, factors)])
                 terms.append(coefficient * product)
             return sp.Add(*terms)
         for position in range(len(factors)):  # Mul._eval_derivative: factor by factor, multiplied in turn
-            inner = _derivative(factors[position], variable)
+            inner = _derivative(factors[position], variable, distinct)
             if inner:
                 terms.append(functools.reduce(lambda left, right: left * right,
                                               factors[:position] + [inner] + factors[position + 1:], sp.S.One))
         return sp.Add.fromiter(terms)
     if type(expression) is sp.Pow:  # Pow._eval_derivative
         base, exponent = expression.base, expression.exp
-        return expression * (_derivative(exponent, variable) * sp.log(base)
-                             + _derivative(base, variable) * exponent / base)
+        return expression * (_derivative(exponent, variable, distinct) * sp.log(base)
+                             + _derivative(base, variable, distinct) * exponent / base)
     if (isinstance(expression, sp.Function) and not isinstance(expression, AppliedUndef)
             and _follows_rule(expression, sp.Function)):  # Function._eval_derivative: the chain rule
         terms = []
         for position, argument in enumerate(expression.args, 1):
-            inner = _derivative(argument, variable)
+            inner = _derivative(argument, variable, distinct)
             if inner.is_zero:
                 continue
             try:

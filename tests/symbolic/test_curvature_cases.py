@@ -115,3 +115,19 @@ def test_derivative_by_hand_and_its_errors():
     assert derivative(c * x[1] ** 2, c) == x[1] ** 2 and derivative(d, c) == 0
     with pytest.raises(TypeError, match="Symbol"):
         derivative(a * b, a * b)
+
+
+def test_derivative_in_indexed_fields_is_sympys_diff():
+    from nnfield.symbolic import derivative
+
+    x, y = sp.IndexedBase("x", positive=True), sp.IndexedBase("y", real=True)
+    site, n = sp.Symbol("l", integer=True), sp.Symbol("N", positive=True)
+    energy = (n * sp.log(c**2 + d**2 * x[site - 1] ** 2 / n) / 2 + x[site] ** 2 / (2 * c**2 + 2 * d**2 * x[site - 1] ** 2 / n)
+              - (n - y[site]) * sp.log(x[site]) + y[site] * sp.log(y[site]) + sp.tanh(y[site - 1] * x[site]))
+    fields = [x[site], x[site - 1], y[site], y[site - 1]]
+    for first in fields:
+        assert sp.srepr(derivative(energy, first)) == sp.srepr(sp.diff(energy, first))
+        for second in fields:  # two variables: Derivative's order and its factor_terms(signsimp(...)) tidying
+            assert sp.srepr(derivative(energy, first, second)) == sp.srepr(sp.diff(energy, first, second))
+    i, j = sp.symbols("i j", integer=True)  # symbolic offsets: KroneckerDelta(i, j) is not zero, sympy.diff decides
+    assert derivative(x[i] * x[j], x[i]) == sp.diff(x[i] * x[j], x[i])
