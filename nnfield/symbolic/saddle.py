@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from nnfield.symbolic.conditions import identically_zero, reality_conditions, sign_under_radicals, simplify_under
+from nnfield.symbolic.differentiation import derivative
 from nnfield.symbolic.lattice import LatticeModel
 
 __all__ = ["UniformSaddle", "algebraic_form", "stationary_equations", "uniform_saddles", "uniform_saddle", "saddle_at"]
@@ -106,7 +107,7 @@ def stationary_equations(model: LatticeModel) -> tuple[sp.Eq, ...]:
     (Eq(x - 1/x, 0),)
     """
     energy = model.uniform_energy()
-    return tuple(sp.Eq(sp.diff(energy, symbol), 0, evaluate=False) for symbol in model.uniform)
+    return tuple(sp.Eq(derivative(energy, symbol), 0, evaluate=False) for symbol in model.uniform)
 
 
 def uniform_saddles(
