@@ -69,7 +69,7 @@ def derivative(expression: sp.Expr, *variables) -> sp.Expr:
                 counted.append((variable, 1))
         counted = sp.Derivative._sort_variable_count([(v, sp.Integer(count)) for v, count in counted])
         if any(isinstance(v, sp.Symbol) and count > 1 for v, count in counted):
-            return sp.diff(expression, *variables)  # a symbol's repeated derivative follows the Leibniz rule of its order
+            return sp.diff(expression, *variables)  # a repeated symbol: SymPy's Leibniz rule of that order
         result = expression
         for variable, count in counted:
             for _ in range(count):  # an indexed field's: the first-derivative rule, count times
@@ -86,7 +86,8 @@ def derivative(expression: sp.Expr, *variables) -> sp.Expr:
 def _follows_rule(node: sp.Basic, kind: type) -> bool:
     """Whether ``node`` differentiates by the rule of ``kind`` (its class overrides neither rule)."""
     cls = type(node)
-    return cls._eval_derivative is kind._eval_derivative and cls._eval_derivative_n_times is kind._eval_derivative_n_times
+    return (cls._eval_derivative is kind._eval_derivative
+            and cls._eval_derivative_n_times is kind._eval_derivative_n_times)
 
 
 def _distinct(expression: sp.Expr, variable) -> bool:
@@ -98,8 +99,8 @@ def _distinct(expression: sp.Expr, variable) -> bool:
     for atom in expression.atoms(sp.Indexed):
         if atom == variable or atom.base != variable.base:
             continue
-        if len(atom.indices) != len(variable.indices) or not any(
-                (first - second).is_Number and first != second for first, second in zip(atom.indices, variable.indices)):
+        offsets = [first - second for first, second in zip(atom.indices, variable.indices)]
+        if len(atom.indices) != len(variable.indices) or not any(o.is_Number and o != 0 for o in offsets):
             return False
     return True
 

@@ -237,6 +237,10 @@ def ring_residual(first, second, fields, site) -> sp.Expr:
     canonical = sum((_shift_to_site(term, fields, site) for term in sp.Add.make_args(difference)),
                     sp.Integer(0))
     quick = _cancelled(canonical)
+    if _has_fields(quick, fields) and canonical.has(sp.binomial):  # C(N, N - k) = C(N, k): in factorials they cancel
+        in_factorials = _cancelled(canonical.replace(lambda e: isinstance(e, sp.binomial),
+                                                     lambda e: e.rewrite(sp.factorial)))
+        quick = quick if _has_fields(in_factorials, fields) else in_factorials
     if not _has_fields(quick, fields):  # equal energies: only a constant is left, simplify that alone
         return sp.simplify(quick)
     remaining = sp.simplify(sp.expand_log(canonical, force=True))

@@ -122,7 +122,8 @@ def test_derivative_in_indexed_fields_is_sympys_diff():
 
     x, y = sp.IndexedBase("x", positive=True), sp.IndexedBase("y", real=True)
     site, n = sp.Symbol("l", integer=True), sp.Symbol("N", positive=True)
-    energy = (n * sp.log(c**2 + d**2 * x[site - 1] ** 2 / n) / 2 + x[site] ** 2 / (2 * c**2 + 2 * d**2 * x[site - 1] ** 2 / n)
+    energy = (n * sp.log(c**2 + d**2 * x[site - 1] ** 2 / n) / 2
+              + x[site] ** 2 / (2 * c**2 + 2 * d**2 * x[site - 1] ** 2 / n)
               - (n - y[site]) * sp.log(x[site]) + y[site] * sp.log(y[site]) + sp.tanh(y[site - 1] * x[site]))
     fields = [x[site], x[site - 1], y[site], y[site - 1]]
     for first in fields:
