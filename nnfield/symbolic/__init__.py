@@ -27,6 +27,7 @@ Every transform is a pure function that returns a frozen result:
 :func:`feedforward_network`           a network with symbolic weights W_l (n_l x n_{l-1}); gated activations with gate symbols
 :func:`path_expansion`                a product of gated matrices as a sum over paths (circuits)
 :func:`layer_hessian`                 Hessian blocks by layer; exact sign symmetry and odd moments of the spectrum
+:func:`derivative`                    ``sympy.diff`` in a symbol, each subexpression differentiated once per process
 :mod:`~nnfield.symbolic.fieldtheory`  continuum scalar theories: equations of motion, vacuum manifold,
                                       broken generators and Goldstone modes, thermal mass, power counting
 ====================================  ==========================================================
@@ -70,6 +71,7 @@ from nnfield.symbolic.cumulants import TreeCumulants, tree_cumulants
 from nnfield.symbolic.lattice import LatticeModel, lattice_model, ring_residual, same_ring_energy
 from nnfield.symbolic.abbreviations import abbreviate
 from nnfield.symbolic.asymptotics import loggamma_terms, stirling
+from nnfield.symbolic.differentiation import derivative
 from nnfield.symbolic.radial import RadialReduction, hyperspherical_reduction, orthant_reduction
 from nnfield.symbolic.saddle import UniformSaddle, saddle_at, stationary_equations, uniform_saddle, uniform_saddles
 from nnfield.symbolic.symmetry import Symmetries, eft_symmetries
@@ -108,6 +110,7 @@ __all__ = [
     "condition_from_cases",
     "continuum_limit",
     "density_kernel",
+    "derivative",
     "eft_symmetries",
     "feedforward_network",
     "fourier_kernel",

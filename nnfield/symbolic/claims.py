@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from nnfield.symbolic.abbreviations import abbreviate
-from nnfield.symbolic.conditions import cancel_where_real, reality_conditions, simplify_under
+from nnfield.symbolic.conditions import cancel_where_real, reality_conditions, simplify_under, solved_inequality
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
 from nnfield.symbolic.lattice import _has_fields, ring_residual
@@ -191,8 +191,8 @@ def _compare_relations(printed, derived) -> Comparison:
                           sp.Equivalent(printed, derived))
     (symbol,) = symbols
     domain = sp.Interval.open(0, sp.oo) if symbol.is_positive else sp.S.Reals
-    first = sp.solve_univariate_inequality(printed, symbol, relational=False) & domain
-    second = sp.solve_univariate_inequality(derived, symbol, relational=False) & domain
+    first = solved_inequality(printed, symbol) & domain
+    second = solved_inequality(derived, symbol) & domain
     difference = sp.SymmetricDifference(first, second).simplify()
     return Comparison(first == second, "relation", difference)
 

@@ -19,6 +19,8 @@ __all__ = [
     "cancel_where_real",
     "is_positive_under",
     "sign_under_radicals",
+    "solved_inequality",
+    "identically_zero",
 ]
 
 
@@ -51,9 +53,50 @@ def positivity_condition(expression: sp.Expr) -> sp.Basic:
     symbols = condition.free_symbols
     if len(symbols) == 1:
         (symbol,) = symbols
-        reduced = sp.solve_univariate_inequality(condition, symbol, relational=True)
+        reduced = solved_inequality(condition, symbol, relational=True)
         return _drop_assumed(reduced, symbol)
     return condition
+
+
+@functools.lru_cache(maxsize=1024)
+def solved_inequality(inequality: sp.Basic, symbol: sp.Symbol, relational: bool = False) -> sp.Basic:
+    """``sympy.solve_univariate_inequality(inequality, symbol, relational=relational)``, remembered.
+
+    The same few conditions (``1 - sigma_w > 0``: the radicands of one saddle) recur across the
+    reality conditions, domains and relation claims of a derivation; each is solved once per process.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = sp.Symbol("sigma_w", positive=True)
+    >>> solved_inequality(2 - w**2 > 0, w)
+    Interval.open(-sqrt(2), sqrt(2))
+    """
+    return sp.solve_univariate_inequality(inequality, symbol, relational=relational)
+
+
+def identically_zero(expression: sp.Expr) -> bool:
+    """Whether ``expression`` is zero for every value of its symbols, ``simplify`` used only when it must be.
+
+    A rational function (no roots, no functions) is decided exactly by cancelling it: a nonzero reduced
+    fraction is not identically zero, so no simplification could make it zero. Anything else that does not
+    cancel to zero is decided by ``simplify``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a, b = sp.symbols("a b", positive=True)
+    >>> identically_zero(a / (a + b) + b / (a + b) - 1), identically_zero(a / (a + b) - 1)
+    (True, False)
+    >>> identically_zero(sp.sqrt(a**2) - a)
+    True
+    """
+    expression = sp.sympify(expression)
+    if expression == 0 or sp.cancel(expression) == 0:
+        return True
+    if all(power.exp.is_Integer for power in expression.atoms(sp.Pow)) and not expression.atoms(sp.Function):
+        return False
+    return sp.simplify(expression) == 0
 
 
 def _factor_powers(expression: sp.Expr) -> list[tuple[sp.Expr, int]]:
@@ -255,7 +298,7 @@ def _domains(condition: sp.Basic) -> dict:
     for part in parts:
         if isinstance(part, sp.Rel) and len(part.free_symbols) == 1:
             (symbol,) = part.free_symbols
-            allowed = sp.solve_univariate_inequality(part, symbol, relational=False)
+            allowed = solved_inequality(part, symbol, relational=False)
             domains[symbol] = domains.get(symbol, sp.S.Reals) & allowed
     return domains
 
@@ -273,7 +316,7 @@ def _sign_on_domain(factor: sp.Expr, domains: dict) -> int | None:
     if symbol.is_positive:
         domain &= sp.Interval.open(0, sp.oo)
     for sign, relation in ((1, factor > 0), (-1, factor < 0)):
-        where = sp.solve_univariate_inequality(relation, symbol, relational=False)
+        where = solved_inequality(relation, symbol, relational=False)
         if domain.is_subset(where):
             return sign
     return None

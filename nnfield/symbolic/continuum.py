@@ -26,6 +26,7 @@ import sympy as sp
 
 from nnfield.symbolic.conditions import is_positive_under, simplify_under
 from nnfield.symbolic.fourier import FourierKernel
+from nnfield.symbolic.quadratic import collect_products
 
 __all__ = ["EffectiveFieldTheory", "continuum_limit", "density_kernel"]
 
@@ -108,7 +109,7 @@ def _energy_density(mass, drift, stiffness, fields, x) -> sp.Expr:
     density += (eps.T * drift * slope)[0, 0]
     density += (slope.T * stiffness * slope)[0, 0] / 2
     monomials = [a * b for a in (*eps, *slope) for b in (*eps, *slope)]
-    return sp.collect(sp.expand(density), monomials, func=sp.factor)
+    return collect_products(sp.expand(density), monomials)
 
 
 def continuum_limit(kernel: FourierKernel, x: sp.Symbol | None = None) -> EffectiveFieldTheory:

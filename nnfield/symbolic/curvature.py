@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from nnfield.symbolic.differentiation import derivative
+
 __all__ = ["LayerHessian", "layer_hessian", "vanishes", "sign_symmetry", "odd_moments", "spectrum_symmetric"]
 
 
@@ -59,9 +61,11 @@ def layer_hessian(expression, layers) -> LayerHessian:
     parameters = [p for layer in layers for p in layer]
     if len(set(parameters)) != len(parameters):
         raise ValueError("a parameter appears in two layers (or twice in one)")
-    gradient = [sp.diff(sp.sympify(expression), p) for p in parameters]
+    expression = sp.sympify(expression)
+    differentiate = derivative if all(isinstance(p, sp.Symbol) for p in parameters) else sp.diff
+    gradient = [differentiate(expression, p) for p in parameters]
     size = len(parameters)
-    upper = {(a, b): sp.diff(gradient[a], parameters[b]) for a in range(size) for b in range(a, size)}
+    upper = {(a, b): differentiate(gradient[a], parameters[b]) for a in range(size) for b in range(a, size)}
     return LayerHessian(sp.ImmutableMatrix(size, size, lambda a, b: upper[min(a, b), max(a, b)]), layers)
 
 

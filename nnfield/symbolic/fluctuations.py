@@ -21,7 +21,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from nnfield.symbolic.conditions import simplify_under
+from nnfield.symbolic.differentiation import derivative
 from nnfield.symbolic.lattice import LatticeModel
+from nnfield.symbolic.quadratic import collect_products
 from nnfield.symbolic.saddle import UniformSaddle
 
 __all__ = ["QuadraticFluctuations", "change_of_variables", "quadratic_fluctuations"]
@@ -80,10 +82,10 @@ class QuadraticFluctuations:
             if delta < 0:
                 there = sp.Matrix([eps[site + delta] for eps in self.fluctuation_fields])
                 energy += (there.T * matrix * here)[0, 0]
-        monomials = {term for term in sp.Add.make_args(sp.expand(energy))}
+        expanded = sp.expand(energy)
         products = {sp.Mul(*[f for f in term.as_ordered_factors() if isinstance(f.as_base_exp()[0], sp.Indexed)])
-                    for term in monomials}
-        return sp.collect(sp.expand(energy), sorted(products, key=str), func=sp.factor)
+                    for term in sp.Add.make_args(expanded)}
+        return collect_products(expanded, sorted(products, key=str))
 
     def _repr_latex_(self) -> str:
         return f"$U_{{{sp.latex(self.model.site)}}} = {sp.latex(self.site_energy())}$"
@@ -129,10 +131,10 @@ def quadratic_fluctuations(
     condition = saddle.existence_condition()
 
     def evaluate(expression: sp.Expr) -> sp.Expr:
-        return simplify_under(expression.subs(at_saddle).subs(values), condition)
+        return simplify_under(expression.xreplace(at_saddle).xreplace(values), condition)  # fields, then symbols
 
     linear = tuple(
-        evaluate(sum(sp.diff(model.energy, model.field_at(a, m)) for m in model.offsets))
+        evaluate(sum(derivative(model.energy, model.field_at(a, m)) for m in model.offsets))
         for a in range(len(fields))
     )
     differences = sorted({m2 - m1 for m1 in model.offsets for m2 in model.offsets})
@@ -142,7 +144,7 @@ def quadratic_fluctuations(
             [
                 evaluate(
                     sum(
-                        sp.diff(model.energy, model.field_at(a, m + delta), model.field_at(b, m))
+                        derivative(model.energy, model.field_at(a, m + delta), model.field_at(b, m))
                         for m in model.offsets
                         if m + delta in model.offsets
                     )

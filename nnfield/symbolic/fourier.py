@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from nnfield.symbolic.conditions import positivity_condition, simplify_under
+from nnfield.symbolic.conditions import identically_zero, positivity_condition, simplify_under
 from nnfield.symbolic.fluctuations import QuadraticFluctuations
 
 __all__ = ["FourierKernel", "KernelDeterminant", "fourier_kernel", "kernel_determinant", "polynomial_in_cosine"]
@@ -43,7 +43,7 @@ class FourierKernel:
     def is_hermitian(self) -> bool:
         """Whether :math:`K(q) = K(q)^\\dagger` for every real q (checked symbolically)."""
         difference = self.matrix - self.matrix.H
-        return all(sp.simplify(entry) == 0 for entry in difference)
+        return all(identically_zero(entry) for entry in difference)
 
     def mode_covariance(self) -> sp.ImmutableMatrix:
         """:math:`C(q) = K(q)^{-1}`, the covariance of the modes in the ``numpy.fft`` convention.
@@ -286,7 +286,7 @@ def kernel_determinant(fluctuations: QuadraticFluctuations, z: sp.Symbol | None 
         if not 1 <= sp.degree(factor, z) <= 2:
             continue
         for root in sp.solve(factor, z):
-            if sp.simplify(root - 1) == 0:
+            if identically_zero(root - 1):
                 massless += multiplicity
                 continue
             length = sp.simplify(1 / sp.Abs(sp.log(root)))

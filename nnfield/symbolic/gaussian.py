@@ -74,9 +74,10 @@ def gaussian_integral(exponent, variables) -> GaussianIntegral:
     linear = sp.Matrix([sp.diff(expanded, v).subs(at_zero) for v in variables])
     constant = expanded.subs(at_zero)
     for size in range(1, len(variables) + 1):
-        if sp.factor(precision[:size, :size].det()).is_positive is False:  # factored: the sign of each factor
+        minor = sp.factor(precision[:size, :size].det())  # factored: the sign of each factor
+        if minor.is_positive is False:
             raise ValueError(f"the quadratic part {(-precision).tolist()} is not negative definite: the integral diverges")
     inverse = precision.inv()
     after = sp.simplify((linear.T * inverse * linear)[0, 0] / 2 + constant)
-    prefactor = (2 * sp.pi) ** sp.Rational(len(variables), 2) / sp.sqrt(sp.factor(precision.det()))
+    prefactor = (2 * sp.pi) ** sp.Rational(len(variables), 2) / sp.sqrt(minor)  # the last minor: det of the whole
     return GaussianIntegral(sp.ImmutableMatrix(precision), sp.ImmutableMatrix(linear), constant, after, prefactor)

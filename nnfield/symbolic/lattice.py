@@ -58,7 +58,7 @@ class LatticeModel:
         >>> lattice_model((x[l] - x[l - 1])**2 + x[l]**2, [x], l).uniform_energy()
         x**2
         """
-        return self.energy.subs(self.uniform_substitution())
+        return self.energy.xreplace(self.uniform_substitution())
 
     def uniform_substitution(self) -> dict:
         """``{field at site l + delta: uniform symbol}`` for every field and offset."""
@@ -152,7 +152,7 @@ def lattice_model(energy, fields, site) -> LatticeModel:
     if not offsets:
         raise ValueError(f"the energy {energy} refers to none of the fields; write it with e.g. {fields[0]}[{site}]")
 
-    outside = energy.subs({term: sp.Dummy() for term in indexed_terms})
+    outside = energy.xreplace({term: sp.Dummy() for term in indexed_terms})
     if site in outside.free_symbols:
         raise ValueError(
             f"the site index {site} appears outside a field index in {energy}, so the energy is not "
@@ -237,6 +237,10 @@ def ring_residual(first, second, fields, site) -> sp.Expr:
     canonical = sum((_shift_to_site(term, fields, site) for term in sp.Add.make_args(difference)),
                     sp.Integer(0))
     quick = _cancelled(canonical)
+    if _has_fields(quick, fields) and canonical.has(sp.binomial):  # C(N, N - k) = C(N, k): in factorials they cancel
+        in_factorials = _cancelled(canonical.replace(lambda e: isinstance(e, sp.binomial),
+                                                     lambda e: e.rewrite(sp.factorial)))
+        quick = quick if _has_fields(in_factorials, fields) else in_factorials
     if not _has_fields(quick, fields):  # equal energies: only a constant is left, simplify that alone
         return sp.simplify(quick)
     remaining = sp.simplify(sp.expand_log(canonical, force=True))

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from nnfield.symbolic.conditions import identically_zero
 from nnfield.symbolic.fluctuations import QuadraticFluctuations, quadratic_fluctuations
 from nnfield.symbolic.fourier import FourierKernel, fourier_kernel
 from nnfield.symbolic.lattice import lattice_model
@@ -84,6 +85,12 @@ def leading_power(expression, large: sp.Symbol) -> tuple[sp.Rational, sp.Expr]:
     ...
     ValueError: the expression is zero; it has no leading power of N
     """
+    power, coefficient = _leading_term(expression, large)
+    return power, sp.simplify(coefficient)
+
+
+def _leading_term(expression, large: sp.Symbol) -> tuple[sp.Rational, sp.Expr]:
+    """``(p, c)`` of :func:`leading_power` with ``c`` as the series expansion leaves it (not simplified)."""
     expression = sp.sympify(expression)
     if expression == 0:
         raise ValueError(f"the expression is zero; it has no leading power of {large}")
@@ -96,7 +103,7 @@ def leading_power(expression, large: sp.Symbol) -> tuple[sp.Rational, sp.Expr]:
     coefficient, exponent = lead.as_coeff_exponent(t)
     if t in coefficient.free_symbols or not exponent.is_Rational:
         raise ValueError(f"{expression} does not grow like a power of {large} (leading term {lead})")
-    return sp.Rational(-exponent, 2), sp.simplify(coefficient)
+    return sp.Rational(-exponent, 2), coefficient
 
 
 def _to_circle(expression: sp.Expr, p: sp.Symbol, z: sp.Symbol) -> sp.Expr:
@@ -340,11 +347,11 @@ def interaction_vertices(model, saddle, large: sp.Symbol, *, corrected=None) -> 
     size = len(model.fields)
     field_powers = []
     for a in range(size):
-        diagonal = sp.simplify(kernel.matrix[a, a].subs(kernel.q, 0))
-        if diagonal == 0:
+        diagonal = kernel.matrix[a, a].subs(kernel.q, 0)
+        if identically_zero(diagonal):
             raise ValueError(f"K(0) has a zero diagonal entry for field {model.fields[a]}; its fluctuations have "
                              "no Gaussian size to count powers of N against")
-        field_powers.append(leading_power(diagonal, large)[0])
+        field_powers.append(_leading_term(diagonal, large)[0])  # the power alone
     energy = model.energy if corrected is None else sp.sympify(corrected)
     corrected_model = lattice_model(energy, model.fields, model.site)
     legs = sorted(set(_legs(model)) | set(_legs(corrected_model)))
@@ -368,7 +375,7 @@ def interaction_vertices(model, saddle, large: sp.Symbol, *, corrected=None) -> 
             value = evaluate(sp.diff(correction if order in (1, 2) else model.energy, *variables))
             if _vanishes(value):
                 continue
-            power, lead = leading_power(value, large)
+            power, lead = _leading_term(value, large)  # made canonical below (powsimp, factor)
             scaled = power - sum(field_powers[a] for a, _ in multiset) / 2
             # Radicals of positive quantities (an energy is real on its domain) combine: sqrt(1-w) sqrt(1+w).
             term = Coefficient(tuple(multiset), sp.factor(sp.powsimp(lead * large**power, force=True)), scaled)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from nnfield.symbolic.conditions import reality_conditions, sign_under_radicals, simplify_under
+from nnfield.symbolic.conditions import identically_zero, reality_conditions, sign_under_radicals, simplify_under
+from nnfield.symbolic.differentiation import derivative
 from nnfield.symbolic.lattice import LatticeModel
 
 __all__ = ["UniformSaddle", "algebraic_form", "stationary_equations", "uniform_saddles", "uniform_saddle", "saddle_at"]
@@ -106,7 +107,7 @@ def stationary_equations(model: LatticeModel) -> tuple[sp.Eq, ...]:
     (Eq(x - 1/x, 0),)
     """
     energy = model.uniform_energy()
-    return tuple(sp.Eq(sp.diff(energy, symbol), 0, evaluate=False) for symbol in model.uniform)
+    return tuple(sp.Eq(derivative(energy, symbol), 0, evaluate=False) for symbol in model.uniform)
 
 
 def uniform_saddles(
@@ -253,9 +254,9 @@ def saddle_at(model: LatticeModel, values) -> UniformSaddle:
     equations = stationary_equations(model)
     at_point = dict(zip(model.uniform, values))
     for field, equation in zip(model.fields, equations):
-        residual = sp.simplify(equation.lhs.subs(at_point))
-        if residual != 0:
-            raise ValueError(f"{values} is not a uniform saddle: dE/d{field} = {residual} there, not 0")
+        residual = equation.lhs.subs(at_point)
+        if not identically_zero(residual):
+            raise ValueError(f"{values} is not a uniform saddle: dE/d{field} = {sp.simplify(residual)} there, not 0")
     existence = tuple(dict.fromkeys(c for v in values for c in reality_conditions(v)))
     return UniformSaddle(model, values, equations, "given", existence)
 

@@ -47,9 +47,10 @@ def test_order_is_checked(ring):
         ring.predict(sigma_w2=0.5, sigma_b2=0.1, N=10, order="1")
 
 
-def test_claims_are_decided_by_the_derivation():
+def test_claims_are_decided_by_the_derivation(ring):
     derivation = large_n_corrections()
     assert [claim.status() for claim in derivation.claims] == ["reproduced", "reproduced"]
+    assert derivation.predictor is ring.predictor  # the linear ring's predict, compiled once
 
 
 @pytest.mark.slow

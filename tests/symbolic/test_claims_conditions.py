@@ -78,3 +78,18 @@ def test_term_differences_decide_by_a_sample_point_and_agree_with_simplify():
     found = term_differences(x[l] ** 2 * (1 - w**2) + x[l] * x[l - 1], x[l] ** 2 * (1 - w) * (1 + w) + 2 * x[l] * x[l - 1])
     assert [difference.sentence() for difference in found] == ["the coefficient of x[l + 1]*x[l]: printed 1, derived 2"]
     assert term_differences(sp.Matrix([[sp.sqrt(w**2)]]), sp.Matrix([[w]])) == ()
+
+
+def test_identically_zero_decides_rational_functions_without_simplify(monkeypatch):
+    from nnfield.symbolic.conditions import identically_zero
+
+    a, b = sp.symbols("a b", positive=True)
+    monkeypatch.setattr(sp, "simplify", lambda *args, **kwargs: pytest.fail("simplify called"))
+    # By hand: a/(a+b) + b/(a+b) = 1, and (a^2 - b^2)/(a - b) = a + b.
+    assert identically_zero(a / (a + b) + b / (a + b) - 1)
+    assert identically_zero((a**2 - b**2) / (a - b) - a - b)
+    assert not identically_zero((a**2 - b**2) / (a - b) - a)
+    monkeypatch.undo()
+    w = sp.Symbol("w", positive=True)
+    assert identically_zero(sp.sqrt(1 / (2 - w**2)) * sp.sqrt(2 - w**2) - 1) is False  # only where 2 - w^2 > 0
+    assert identically_zero(sp.exp(sp.log(a)) - a)

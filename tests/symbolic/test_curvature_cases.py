@@ -85,3 +85,50 @@ def test_statement_comparison_and_status():
     assert supported.status() == "reproduced"
     equation = Claim("p", "1", (), "an equation", "", a, 2 * a, compare(a, 2 * a))
     assert equation.statement is False and equation.status() == "disputed"
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize("loss", ["squared", "hinge", "logistic"])
+def test_derivative_is_sympys_diff_node_for_node(activation, loss):
+    from nnfield.numeric.activations import RELU, TANH
+    from nnfield.symbolic import derivative, feedforward_network, margin_loss
+
+    network = feedforward_network((2, 2, 1), TANH if activation == "tanh" else RELU, biases=True)
+    inputs = sp.Matrix([[sp.Symbol("x_1", real=True), sp.Symbol("x_2", real=True)]])
+    label, active = sp.Symbol("y", real=True), sp.Symbol("alpha", real=True)
+    expression = margin_loss(loss, label * network.forward(inputs).output[0, 0], active)
+    parameters = [p for layer in network.layers for p in layer]
+    for first in parameters[::3]:
+        gradient = derivative(expression, first)
+        assert sp.srepr(gradient) == sp.srepr(sp.diff(expression, first))  # the same tree, not only the same value
+        for second in parameters[::2]:
+            assert sp.srepr(derivative(gradient, second)) == sp.srepr(sp.diff(gradient, second))
+
+
+def test_derivative_by_hand_and_its_errors():
+    from nnfield.symbolic import derivative
+
+    x = sp.IndexedBase("x", real=True)
+    # d/da [a^3 tanh(a b) + exp(a)] = 3 a^2 tanh(a b) + a^3 b (1 - tanh(a b)^2) + exp(a), written out by hand.
+    by_hand = 3 * a**2 * sp.tanh(a * b) + a**3 * b * (1 - sp.tanh(a * b) ** 2) + sp.exp(a)
+    assert sp.expand(derivative(a**3 * sp.tanh(a * b) + sp.exp(a), a) - by_hand) == 0
+    assert derivative(c * x[1] ** 2, c) == x[1] ** 2 and derivative(d, c) == 0
+    with pytest.raises(TypeError, match="Symbol"):
+        derivative(a * b, a * b)
+
+
+def test_derivative_in_indexed_fields_is_sympys_diff():
+    from nnfield.symbolic import derivative
+
+    x, y = sp.IndexedBase("x", positive=True), sp.IndexedBase("y", real=True)
+    site, n = sp.Symbol("l", integer=True), sp.Symbol("N", positive=True)
+    energy = (n * sp.log(c**2 + d**2 * x[site - 1] ** 2 / n) / 2
+              + x[site] ** 2 / (2 * c**2 + 2 * d**2 * x[site - 1] ** 2 / n)
+              - (n - y[site]) * sp.log(x[site]) + y[site] * sp.log(y[site]) + sp.tanh(y[site - 1] * x[site]))
+    fields = [x[site], x[site - 1], y[site], y[site - 1]]
+    for first in fields:
+        assert sp.srepr(derivative(energy, first)) == sp.srepr(sp.diff(energy, first))
+        for second in fields:  # two variables: Derivative's order and its factor_terms(signsimp(...)) tidying
+            assert sp.srepr(derivative(energy, first, second)) == sp.srepr(sp.diff(energy, first, second))
+    i, j = sp.symbols("i j", integer=True)  # symbolic offsets: KroneckerDelta(i, j) is not zero, sympy.diff decides
+    assert derivative(x[i] * x[j], x[i]) == sp.diff(x[i] * x[j], x[i])

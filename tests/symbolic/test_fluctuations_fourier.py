@@ -90,3 +90,22 @@ def test_lattice_decay_length_of_the_harmonic_chain():
     value = float(length.subs({m: 1, k: 2}))
     # Pole of 1/(m + 2k(1 - cos q)) at cosh(kappa) = 1 + m/(2k).
     assert np.isclose(value, 1 / np.arccosh(1 + 1 / 4))
+
+
+def test_collect_products_is_sympys_collect_on_a_quadratic_form():
+    from nnfield.symbolic.quadratic import collect_products
+
+    e, f = sp.IndexedBase("e", real=True), sp.IndexedBase("f", real=True)
+    site = sp.Symbol("l", integer=True)
+    a, b, w = sp.symbols("a b w", positive=True)
+    form = sp.expand((a + b) ** 2 * e[site] ** 2 / 2 - w * sp.sqrt(2 - w**2) * e[site] * f[site - 1]
+                     + 3 * a * e[site] * f[site - 1] + (a * b - b**2) * f[site] ** 2 + 7)
+    products = [e[site] ** 2, e[site] * f[site - 1], f[site] ** 2]
+    collected = collect_products(form, products)
+    assert sp.srepr(collected) == sp.srepr(sp.collect(form, products, func=sp.factor))
+    # By hand: each product once, its coefficient factored, the constant kept.
+    assert collected == ((a + b) ** 2 * e[site] ** 2 / 2 + (3 * a - w * sp.sqrt(2 - w**2)) * e[site] * f[site - 1]
+                         + b * (a - b) * f[site] ** 2 + 7)
+    # A term with a product not in the list: SymPy's collect decides, as before.
+    cubic = form + a * e[site] ** 3
+    assert collect_products(cubic, products) == sp.collect(cubic, products, func=sp.factor)

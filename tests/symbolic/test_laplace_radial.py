@@ -51,3 +51,31 @@ def test_angular_factor_normalizes_the_chi_distribution():
         integrand = sp.exp(-reduction.model.energy.subs(r[l], t))
         total = reduction.angular_factor * sp.integrate(integrand, (t, 0, sp.oo))
         assert sp.simplify(total - (2 * sp.pi) ** sp.Rational(dimension, 2)) == 0
+
+
+@pytest.mark.parametrize("shift", [0, 1, sp.Rational(1, 2), -1, sp.Rational(3, 2)])
+def test_loggamma_terms_are_stirlings_series(shift):
+    from nnfield.symbolic import loggamma_terms
+
+    big = sp.Symbol("X", positive=True)
+    # By hand: log Gamma(X + c) = X log X - X + (c - 1/2) log X + log(2 pi)/2 + (c^2 - c + 1/6)/(2 X) + O(X^-2).
+    leading = big * sp.log(big) - big
+    constant_and_log = (shift - sp.Rational(1, 2)) * sp.log(big) + sp.log(2 * sp.pi) / 2
+    inverse = (shift**2 - shift + sp.Rational(1, 6)) / (2 * big)
+    terms = loggamma_terms(2, shift)
+    for order, by_hand in enumerate((leading, leading + constant_and_log, leading + constant_and_log + inverse)):
+        assert sp.expand(sp.expand_log(loggamma_terms(order, shift) - by_hand, force=True)) == 0
+    # Against the Gamma function: the error of the order-2 terms falls like X^-2 (the next term is B_3(c)/(6 X^2)).
+    for value in (50, 400):
+        error = mpmath.loggamma(value + mpmath.mpf(float(shift))) - mpmath.mpf(str(sp.N(terms.subs(big, value), 40)))
+        assert abs(error) < 1 / value**2
+
+
+def test_stirling_of_a_binomial_at_order_one():
+    from nnfield.symbolic import stirling
+
+    n, k = sp.symbols("n k", positive=True)
+    # log C(n, k) = log n! - log k! - log (n-k)!, each log m! = m log m - m + log(2 pi m)/2 at order one.
+    factorial = lambda m: m * sp.log(m) - m + sp.log(2 * sp.pi * m) / 2  # noqa: E731
+    by_hand = factorial(n) - factorial(k) - factorial(n - k)
+    assert sp.expand(sp.expand_log(stirling(sp.log(sp.binomial(n, k)), order=1) - by_hand, force=True)) == 0

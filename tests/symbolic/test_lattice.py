@@ -50,3 +50,15 @@ def test_ring_equivalence_allows_shifts_and_constants_only():
     assert same_ring_energy(x[l] * x[l - 1] + 3, x[l + 1] * x[l], [x], l)
     assert not same_ring_energy(x[l] ** 2, 2 * x[l] ** 2, [x], l)
     assert ring_residual(x[l - 1] ** 2 + 5, x[l] ** 2, [x], l) == 5
+
+
+def test_binomials_of_complementary_counts_are_the_same_ring_energy():
+    from nnfield.symbolic import ring_residual
+
+    count, site = sp.IndexedBase("k", positive=True), sp.Symbol("l", integer=True)
+    n = sp.Symbol("N", positive=True, integer=True)
+    # By hand: C(N, N - k) = C(N, k), so the two energies differ by the constant log 4 only.
+    first = sp.log(sp.binomial(n, n - count[site])) + count[site] ** 2
+    second = sp.log(sp.binomial(n, count[site])) + count[site - 1] ** 2 - sp.log(4)
+    assert ring_residual(first, second, [count], site) == sp.log(4)
+    assert not same_ring_energy(first, second + sp.log(count[site]), [count], site)

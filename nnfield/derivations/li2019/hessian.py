@@ -40,6 +40,7 @@ from nnfield.symbolic import (
     LayerHessian,
     Step,
     condition_from_cases,
+    derivative,
     feedforward_network,
     layer_hessian,
     margin_loss,
@@ -194,7 +195,7 @@ def hessian_derivation() -> Derivation:
     steps.append(Step("Loss of one datum where the hinge is active (alpha = 1[yT < 1], locally constant)", loss, "12"))
 
     # Eqs 15-16: the squared gradient norm.
-    gradient_norm = sp.expand(sum(sp.diff(loss, p) ** 2 for p in parameters))
+    gradient_norm = sp.expand(sum(derivative(loss, p) ** 2 for p in parameters))
     printed_norm = sp.Integer(0)
     for layer in range(1, depth + 1):
         for j, k in itertools.product(range(WIDTHS[layer - 1]), range(WIDTHS[layer])):
@@ -320,7 +321,7 @@ def _saddles(steps, trace_condition) -> Claim:
     local_loss = margin_loss("hinge", y * forward.output[0, 0], active).xreplace(gates_off)
     parameters = [p for layer in network.layers for p in layer]
     at_point = {**dead, active: 1}
-    gradient = sp.Matrix([sp.diff(local_loss, p) for p in parameters]).xreplace(at_point)
+    gradient = sp.Matrix([derivative(local_loss, p) for p in parameters]).xreplace(at_point)
     hessian = layer_hessian(local_loss, network.layers).matrix.xreplace(at_point)
     steps.append(Step("Gradient and Hessian there (both zero: a stationary point with a zero Hessian)",
                       sp.Tuple(gradient.is_zero_matrix, hessian.is_zero_matrix)))

@@ -39,9 +39,10 @@ _claim = ClaimFactory(PAPER, QUOTES)
 
 
 @functools.lru_cache(maxsize=None)
-def _layer_integrals(inputs: int):
-    """Integrate out weights, bias and Fourier variables for one unit with ``inputs`` inputs (derived once per
-    number of inputs: the pair of inputs reuses the correspondence's)."""
+def _weight_integrals(inputs: int):
+    """Integrate out the weights and bias of one unit with ``inputs`` inputs: ``(phi, z, exponent, integral,
+    covariance)``, the kernel Sigma of the unit's pre-activations (derived once per number of inputs: the pair of
+    inputs reads its kernel here)."""
     weights = sp.symbols(f"w1:{FAN_IN + 1}", real=True)
     bias = sp.Symbol("b", real=True)
     fourier = sp.symbols(f"lambda1:{inputs + 1}", real=True)
@@ -53,6 +54,15 @@ def _layer_integrals(inputs: int):
                              for i in range(inputs)))
     weights_out = gaussian_integral(exponent, [*weights, bias])  # eqs 35-36
     covariance = sp.Matrix(inputs, inputs, lambda i, j: sp.factor(-sp.diff(weights_out.exponent, fourier[i], fourier[j])))
+    return phi, z, exponent, weights_out, covariance
+
+
+@functools.lru_cache(maxsize=None)
+def _layer_integrals(inputs: int):
+    """:func:`_weight_integrals`, then the Fourier variables integrated out: the energy of the unit's pre-activations
+    given the previous layer, after ``(phi, z, exponent, integral, covariance)``."""
+    phi, z, exponent, weights_out, covariance = _weight_integrals(inputs)
+    fourier = sp.symbols(f"lambda1:{inputs + 1}", real=True)
     fourier_out = gaussian_integral(weights_out.exponent, fourier)  # eqs 37-38
     energy = -fourier_out.exponent - sp.log(fourier_out.prefactor)
     return phi, z, exponent, weights_out, covariance, energy

@@ -60,7 +60,7 @@ from nnfield.symbolic import (
 
 PAPER = "schoenholz2017"
 
-__all__ = ["linear_ring", "LinearRingPrediction", "layer_energy", "paper_mode_energy"]
+__all__ = ["linear_ring", "linear_predictor", "LinearRingPrediction", "layer_energy", "paper_mode_energy"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,7 +83,7 @@ def layer_energy() -> sp.Expr:
     one = sp.expand_log(-sp.log(sympy.stats.density(component)(zeta)), force=True)
     quadratic = sp.expand(one).coeff(zeta, 2)
     constant = sp.expand(one - quadratic * zeta**2)  # log(sqrt(2 pi v)), written as log(2 pi v)/2
-    return quadratic * s[l] + N * sp.log(sp.simplify(sp.exp(2 * constant))) / 2
+    return quadratic * s[l] + N * sp.log(sp.together(sp.exp(2 * constant))) / 2  # 2 pi v over one denominator
 
 
 @functools.lru_cache(maxsize=1)
@@ -297,6 +297,23 @@ def _predictor(saddle, kernel, eft, variance):
 
 
 @functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
+def _linear_theory():
+    """``(fluctuations, kernel, variance, eft)`` about r* (eqs 14-17): what the claims and the predictor share."""
+    saddle = norm_model()[2]
+    fluctuations = quadratic_fluctuations(saddle)
+    kernel = fourier_kernel(fluctuations, q)
+    return fluctuations, kernel, equal_layer_variance(kernel), continuum_limit(kernel, x)
+
+
+@functools.lru_cache(maxsize=1)
+def linear_predictor():
+    """The compiled ``predict`` of :func:`linear_ring` (the same function), built without its claims."""
+    fluctuations, kernel, variance, eft = _linear_theory()
+    return _predictor(norm_model()[2], kernel, eft, variance)
+
+
+@functools.lru_cache(maxsize=1)
 def linear_ring() -> Derivation:
     """Derive the field theory of the linear stochastic network on a ring.
 
@@ -355,7 +372,7 @@ def linear_ring() -> Derivation:
     ))
 
     # Eq 14 / Result 4: quadratic fluctuations.
-    fluctuations = quadratic_fluctuations(saddle)
+    fluctuations, kernel, variance, eft = _linear_theory()
     steps.append(Step("Linear terms at the saddle (must vanish)", sp.Tuple(*fluctuations.linear_coefficients), "53"))
     quadratic = fluctuations.site_energy()
     steps.append(Step("Quadratic fluctuation energy of one layer", quadratic, "14"))
@@ -363,10 +380,8 @@ def linear_ring() -> Derivation:
                          also=("49", "55"), kind="ring", site=l, fields=[epsilon]))
 
     # Eq 15 / Result 5: Fourier diagonalization.
-    kernel = fourier_kernel(fluctuations, q)
     steps.append(Step("Fourier kernel K(q) = sum_delta K_delta exp(-i q delta)", kernel.matrix[0, 0], "15"))
     steps.append(Step("Mode covariance C(q) = 1/K(q) (numpy.fft convention)", kernel.mode_covariance()[0, 0]))
-    variance = equal_layer_variance(kernel)
     steps.append(Step("Equal-layer variance of r, int dq/2pi C(q) (residues inside the unit circle)", variance))
     claims.append(_claim(
         "15", "15", "Fourier form of the fluctuation energy (coefficient of |eps_q|^2)", printed["15"],
@@ -383,7 +398,6 @@ def linear_ring() -> Derivation:
     ))
 
     # Eq 16 / Result 6: the effective field theory and its symmetries.
-    eft = continuum_limit(kernel, x)
     density = eft.energy_density()
     steps.append(Step("EFT energy density (continuum limit of K(q) to order q^2)", density, "16"))
     claims.append(_claim("16", "16", "effective field theory", printed["16"], density, also=("67", "72")))
@@ -408,7 +422,7 @@ def linear_ring() -> Derivation:
         title="Linear stochastic network on a ring",
         steps=tuple(steps),
         claims=tuple(claims),
-        predictor=_predictor(saddle, kernel, eft, variance),
+        predictor=linear_predictor(),
         results=dict(reduction=reduction, model=model, saddle=saddle, fluctuations=fluctuations, kernel=kernel,
                      eft=eft),
     )

@@ -28,7 +28,7 @@ import math
 
 import sympy as sp
 
-from nnfield.derivations.schoenholz2017.linear import PAPER, checked_parameters, linear_ring, norm_model
+from nnfield.derivations.schoenholz2017.linear import PAPER, checked_parameters, linear_predictor, norm_model
 from nnfield.derivations.schoenholz2017.relu import orthant_model
 from nnfield.derivations.schoenholz2017.symbols import N, sigma_b, sigma_w
 from nnfield.numeric.one_loop import compile_one_loop
@@ -199,6 +199,6 @@ def large_n_corrections() -> Derivation:
                     "audit checks that the order-1 errors fall like 1/N^2."),
     )
     return Derivation(PAPER, "The linear ring at order 1/N (one loop)", steps, claims,
-                      predictor=linear_ring().predictor,
+                      predictor=linear_predictor(),
                       results=dict(one_loop=loop, saddle=saddle, mean_shift=shift, relative_shift=relative,
                                    large_n_limit=limit))

@@ -46,7 +46,7 @@ import sympy as sp
 from sympy.stats import density
 from sympy.stats.matrix_distributions import Wishart
 
-from nnfield.derivations.schoenholz2017.correspondence import INPUTS, _layer_integrals
+from nnfield.derivations.schoenholz2017.correspondence import INPUTS, _weight_integrals
 from nnfield.derivations.schoenholz2017.symbols import (
     N,
     Sigma_s,
@@ -301,7 +301,7 @@ def pair_of_inputs() -> Derivation:
     (1/Abs(log(chi_c)), 1/Abs(log(chi_q)))
     """
     steps = []
-    _, _, _, _, covariance, _ = _layer_integrals(INPUTS)
+    covariance = _weight_integrals(INPUTS)[4]
     steps.append(Step("Kernel of one unit for two inputs given the previous layer (fan-in 2 shown)", covariance, "33",
                       note="Sigma^l = sigma_w^2 Phi^(l-1) + sigma_b^2: it depends on the previous layer only "
                            "through Phi, so the kernels Sigma^l form a Markov chain for any activation"))
