@@ -2,7 +2,7 @@
 
 Run with ``make bench`` or ``.venv/bin/python benchmarks/derivations.py`` (``--no-audit`` leaves out the
 two audits, the slowest part). Every derivation is timed **cold, in a fresh subprocess** (SymPy's caches
-empty, imports done before the clock starts), and reported as a ratio to a fixed reference workload timed
+empty, imports done before the clock starts), three times (the median is given), and reported as a ratio to a fixed reference workload timed
 the same way in the same run: a hand-written SymPy derivation of the rectified linear ring's saddle,
 Hessian blocks and Fourier kernel (the same model as ``relu_ring``), with the blanket ``simplify`` a person
 would write. Ratios are what to compare across machines and loads; both wall-clock and CPU seconds are
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,8 @@ import time
 
 FIELDS = (1, 2, 3, 6)
 RANGES = (1, 2, 4)
+#: Cold runs per derivation, reference and synthetic ring; the JSON gives their median.
+REPEATS = 3
 
 
 def reference_workload() -> None:
@@ -121,11 +124,14 @@ def worker(name: str) -> dict:
 
 
 def cold(name: str) -> dict:
-    """Run :func:`worker` for ``name`` in a fresh interpreter."""
+    """The median wall-clock and CPU seconds of :data:`REPEATS` runs of :func:`worker` for ``name``, each in a
+    fresh interpreter (one cold run varies by up to 40%: SymPy orders its assumption queries at random in each
+    process)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    output = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", name], check=True,
-                            capture_output=True, text=True, cwd=here).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    runs = [json.loads(subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", name], check=True,
+                                      capture_output=True, text=True, cwd=here).stdout.strip().splitlines()[-1])
+            for _ in range(REPEATS)]
+    return {key: statistics.median(run[key] for run in runs) for key in ("wall", "cpu")}
 
 
 def command_seconds(arguments: list[str]) -> float:
@@ -170,7 +176,7 @@ def main(argv=None) -> dict:
     reference = {key: (first[key] + last[key]) / 2 for key in ("wall", "cpu")}
     slowest = max(derivations, key=lambda key: derivations[key]["cpu"])
     result = {
-        "cold": "each derivation in a fresh subprocess, imports outside the clock",
+        "cold": f"each derivation in a fresh subprocess, imports outside the clock; median of {REPEATS} runs",
         "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "reference_seconds": {"wall": round(reference["wall"], 3), "cpu": round(reference["cpu"], 3),
                               "first_wall": round(first["wall"], 3), "last_wall": round(last["wall"], 3)},
