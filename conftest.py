@@ -1,4 +1,4 @@
-"""The suite's settings for every test: one worker process per audit, and the one doctest namespace.
+"""The suite's settings for every test: audits and derivations in the test's own process, and the one doctest namespace.
 
 ``NNFIELD_WORKERS=0`` (unless set already): ``nnfield audit``, ``nnfield derive`` and :func:`~nnfield.audit.run_audit`
 then work in the test's own process, where the derivations of earlier tests are cached, since pytest-xdist

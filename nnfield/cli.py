@@ -188,7 +188,7 @@ def _derive(arguments) -> int:
 
     workers = _check_workers(arguments.workers)
     entry = paper(arguments.paper)
-    units = [(entry.id, index, arguments.latex) for index in range(len(entry.derivations))] + [(entry.id, None, arguments.latex)]
+    units = [(entry.id, index, arguments.latex) for index in [*range(len(entry.derivations)), None]]
     parts = [part for texts in run_units(_derived_texts, units, workers=workers, progress=_progress(arguments),
                                          description=f"derive {entry.id}", unit="derivation") for part in texts]
     if arguments.latex:
@@ -199,7 +199,7 @@ def _derive(arguments) -> int:
 
 
 def _derived_texts(unit) -> list[str]:
-    """The text (or LaTeX) of derivation number ``index`` of a paper, or of each of its questions when ``index`` is None."""
+    """The text (or LaTeX) of derivation number ``index`` of a paper; of each of its questions for ``index=None``."""
     from nnfield.audit import checked_labels, claim_status
     from nnfield.derivations import paper
 
@@ -222,8 +222,8 @@ def _audit(arguments) -> int:
 
     _check_seed(arguments.seed)
     try:
-        report = run_audit(arguments.paper, simulate=not arguments.no_simulate, out=arguments.out,
-                           seed=arguments.seed, progress=_progress(arguments), workers=_check_workers(arguments.workers))
+        report = run_audit(arguments.paper, simulate=not arguments.no_simulate, out=arguments.out, seed=arguments.seed,
+                           progress=_progress(arguments), workers=_check_workers(arguments.workers))
     except AuditError as error:
         print(f"nnfield audit: error: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
-"""Units of work on worker processes: results in the order asked, errors raised, the same report for any number of workers."""
+"""Units of work on worker processes: results in the order asked, errors raised, the same report for any number
+of workers, an interruption that stops them all."""
 
 import json
 import os
