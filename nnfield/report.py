@@ -25,15 +25,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnfield.numeric.statistics import SIGNIFICANCE
 from nnfield.symbolic.latex import FORMULA_MACROS, display_math, escape_text
 
 __all__ = ["markdown_report", "latex_report", "latex_document", "claim_label", "evidence_summary",
-           "compile_pdf", "pdflatex_available", "PdfBuild", "LatexError", "TEX_PACKAGES", "STATUS_ORDER", "STATUS_MEANING", "VERDICT_MEANING", "SIGNIFICANCE_LEVEL", "CELL_LIMIT"]
+           "compile_pdf", "pdflatex_available", "PdfBuild", "LatexError", "TEX_PACKAGES", "STATUS_ORDER", "STATUS_MEANING", "VERDICT_MEANING", "CELL_LIMIT"]
 
-#: The significance level at which every check of the audit decides ``agrees`` (p >= alpha) or
-#: ``disagrees`` (the statistics module's, which every check uses).
-SIGNIFICANCE_LEVEL = SIGNIFICANCE
 #: Characters of LaTeX beyond which a form leaves its table cell for the section *Long forms*.
 CELL_LIMIT = 200
 #: Characters of LaTeX beyond which a difference is described rather than printed.
@@ -189,13 +185,15 @@ def _legend_markdown() -> list[str]:
 
 
 def _legend_notes(latex: bool = False) -> list[str]:
+    from nnfield.numeric.statistics import SIGNIFICANCE  # imported here: SciPy is not needed to print a derivation
+
     forms = ("The printed and derived forms of every claim follow the table of its paper, each with the difference "
              "on one line." if latex else
              f"A form longer than {CELL_LIMIT} characters of LaTeX is printed in full in a section *long form* below "
              "the table, with the difference on one line.")
     emphasis = "'" if latex else "*"
     return [
-        f"Significance level: every check decides at alpha = {SIGNIFICANCE_LEVEL:g}; a p-value is the probability, "
+        f"Significance level: every check decides at alpha = {SIGNIFICANCE:g}; a p-value is the probability, "
         "if the derived form were exact, of a statistic at least as extreme as the one measured.",
         "",
         "Multiple comparisons: a check that tests several quantities (bands of modes, temperatures, depths) "

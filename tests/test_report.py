@@ -9,7 +9,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from nnfield.audit import evidence_conclusion, run_audit
-from nnfield.report import (CELL_LIMIT, SIGNIFICANCE_LEVEL, STATUS_MEANING, VERDICT_MEANING, compile_pdf,
+from nnfield.numeric.statistics import SIGNIFICANCE
+from nnfield.report import (CELL_LIMIT, STATUS_MEANING, VERDICT_MEANING, compile_pdf,
                             latex_report, markdown_report, pdflatex_available)
 from nnfield.symbolic.claims import STATUSES
 
@@ -118,7 +119,7 @@ def test_the_legend_defines_every_status_verdict_and_the_significance_level(audi
         assert f"- *{status}*: " in markdown
     for verdict in VERDICT_MEANING:
         assert f"- *{verdict}*: " in markdown
-    assert f"alpha = {SIGNIFICANCE_LEVEL:g}" in markdown and "Multiple comparisons" in markdown
+    assert f"alpha = {SIGNIFICANCE:g}" in markdown and "Multiple comparisons" in markdown
     assert "eq. Sec." not in markdown and "eq. App." not in markdown
 
 
@@ -128,7 +129,7 @@ def test_every_check_decides_at_the_stated_significance_level():
     from nnfield.derivations.schoenholz2017 import checks, relu_checks, tanh_checks
 
     for module in (checks, relu_checks, tanh_checks, chain_checks, li2019_checks):
-        assert module.ALPHA == SIGNIFICANCE_LEVEL, module.__name__
+        assert module.ALPHA == SIGNIFICANCE, module.__name__
 
 
 def test_evidence_reads_statistic_then_value(simulated_document):

@@ -25,26 +25,28 @@
 - :mod:`~nnfield.numeric.one_loop`: one-loop corrections of a lattice model at numeric parameters.
 """
 
-from nnfield.numeric.compile import CompiledExpression, compile_expression, compile_matrix
-from nnfield.numeric.evidence import Check, Evidence
-from nnfield.numeric.samplers import as_generator, dense_network_observables, exact_network_observables, linear_norm_chain
-from nnfield.numeric.spectra import ModeCovarianceEstimate, bulk_window, mode_covariance_estimate, windowed_prediction
-from nnfield.numeric.statistics import compare_with_prediction, two_sample_test
+import importlib
 
-__all__ = [
-    "Check",
-    "CompiledExpression",
-    "Evidence",
-    "ModeCovarianceEstimate",
-    "as_generator",
-    "bulk_window",
-    "compare_with_prediction",
-    "compile_expression",
-    "compile_matrix",
-    "dense_network_observables",
-    "exact_network_observables",
-    "linear_norm_chain",
-    "mode_covariance_estimate",
-    "two_sample_test",
-    "windowed_prediction",
-]
+#: Where each name of the package's namespace is defined. The modules are imported on first use (PEP 562), so that
+#: ``import nnfield.numeric.parameters`` or the report does not load SciPy and the samplers.
+_DEFINED_IN = {
+    "CompiledExpression": "compile", "compile_expression": "compile", "compile_matrix": "compile",
+    "Check": "evidence", "Evidence": "evidence",
+    "as_generator": "samplers", "dense_network_observables": "samplers", "exact_network_observables": "samplers",
+    "linear_norm_chain": "samplers",
+    "ModeCovarianceEstimate": "spectra", "bulk_window": "spectra", "mode_covariance_estimate": "spectra",
+    "windowed_prediction": "spectra",
+    "compare_with_prediction": "statistics", "two_sample_test": "statistics",
+}
+
+__all__ = sorted(_DEFINED_IN)
+
+
+def __getattr__(name: str):
+    if name in _DEFINED_IN:
+        return getattr(importlib.import_module(f"nnfield.numeric.{_DEFINED_IN[name]}"), name)
+    raise AttributeError(f"module 'nnfield.numeric' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

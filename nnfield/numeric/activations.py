@@ -41,7 +41,7 @@ from typing import Callable
 import mpmath
 import numpy as np
 import sympy as sp
-from scipy import integrate
+import scipy
 
 __all__ = [
     "ACTIVATIONS",
@@ -489,8 +489,8 @@ def _adaptive(compiled: Callable, integrand: sp.Expr, variable: sp.Symbol, varia
         return value
 
     with warnings.catch_warnings():  # far beyond the trapezoid's range (q > 7e6) a tolerance of 1e-12 may be missed
-        warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        total = sum(integrate.quad(weighted, lower, upper, epsabs=0.0, epsrel=1e-12, limit=200)[0]
+        warnings.simplefilter("ignore", scipy.integrate.IntegrationWarning)
+        total = sum(scipy.integrate.quad(weighted, lower, upper, epsabs=0.0, epsrel=1e-12, limit=200)[0]
                     for lower, upper in ((-np.inf, 0.0), (0.0, np.inf)))
     return total / math.sqrt(2 * math.pi)
 

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+import scipy
 
 from nnfield.numeric.parameters import positive_integer, positive_real
 from nnfield.numeric.samplers import as_generator
@@ -340,4 +340,4 @@ def compare_spectrum(eigenvalues, density: DensityOfStates) -> SpectrumCompariso
     # The density's grid holds the Cauchy mass between its ends; express both on that window.
     smoothed = (smoothed - smoothed[0]) / (smoothed[-1] - smoothed[0])
     statistic = float(np.abs(smoothed - density.cumulative).max())
-    return SpectrumComparison(statistic, float(stats.kstwo.sf(statistic, eigenvalues.size)), eigenvalues.size)
+    return SpectrumComparison(statistic, float(scipy.stats.kstwo.sf(statistic, eigenvalues.size)), eigenvalues.size)

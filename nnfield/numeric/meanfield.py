@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy import optimize
+import scipy
 
 from nnfield.numeric.activations import Activation, InfiniteAverageError, as_activation
 from nnfield.numeric.parameters import non_negative_real, positive_integer, positive_real
@@ -172,7 +172,7 @@ class MeanField:
                 previous = grid[0]
             for point in grid:
                 if gap(point) < 0:
-                    return "fixed", float(optimize.brentq(gap, previous, point, xtol=1e-300, rtol=8.9e-16, maxiter=500))
+                    return "fixed", float(scipy.optimize.brentq(gap, previous, point, xtol=1e-300, rtol=8.9e-16, maxiter=500))
                 previous = point
         except InfiniteAverageError as error:  # an average became infinite before a fixed point was found
             return "divergent", f"{divergent}; {error}"
@@ -276,7 +276,7 @@ class MeanField:
             return 1.0
         if excess(0.0) >= 0:  # c'(0) = 0: an odd activation without bias, c* = 0
             return 0.0
-        return float(optimize.brentq(excess, 0.0, 1 - gap, xtol=1e-15, rtol=8.9e-16))
+        return float(scipy.optimize.brentq(excess, 0.0, 1 - gap, xtol=1e-15, rtol=8.9e-16))
 
     def tangent_kernel(self, first_layer, layers: int) -> TangentKernel:
         """The kernel :math:`K^l` and the neural tangent kernel :math:`\\Theta^l` of layers 0 .. layers-1.
@@ -394,7 +394,7 @@ def critical_sigma_w2(activation, variable: sp.Symbol | None = None, *, sigma_b2
             raise ValueError(f"chi_1 < 1 for every sigma_w2 up to {largest:g} at sigma_b2 = {sigma_b2}: the "
                              f"{chosen.name} network stays ordered (pass a larger `largest` to search further)")
         lower, upper = upper, min(2 * upper, largest)
-    return float(optimize.brentq(excess, lower, upper, xtol=1e-13, rtol=1e-13))
+    return float(scipy.optimize.brentq(excess, lower, upper, xtol=1e-13, rtol=1e-13))
 
 
 def _critical_through_variance(chosen: Activation, sigma_b2: float, largest: float) -> float | None:
@@ -415,7 +415,7 @@ def _critical_through_variance(chosen: Activation, sigma_b2: float, largest: flo
             previous, point = point, 2 * point
             if point > _LARGEST_VARIANCE:
                 return None
-        variance = optimize.brentq(gap, previous, point, xtol=1e-300, rtol=8.9e-16)
+        variance = scipy.optimize.brentq(gap, previous, point, xtol=1e-300, rtol=8.9e-16)
         sigma_w2 = 1 / slope(variance)
     except (InfiniteAverageError, ZeroDivisionError):
         return None

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+import scipy
 
 from nnfield.numeric.spectra import ModeCovarianceEstimate
 
@@ -51,7 +51,7 @@ def two_sample_test(first, second) -> TwoSampleResult:
     True
     """
     first, second = np.ravel(first), np.ravel(second)
-    result = stats.ks_2samp(first, second)
+    result = scipy.stats.ks_2samp(first, second)
     return TwoSampleResult("Kolmogorov-Smirnov", float(result.statistic), float(result.pvalue),
                            (first.size, second.size))
 
@@ -167,10 +167,10 @@ def _matrix_spectral_test(averaged, expected, n_samples, band, alpha) -> Spectra
         raise ValueError(f"a spectral test of {averaged.shape[-1]} fields needs more than {dimension} samples; "
                          f"got {n_samples}")
     p_values = np.array([hotelling(samples[:, b], targets[b]).p_value for b in range(samples.shape[1])])
-    quantiles = stats.chi2.isf(np.clip(p_values, 1e-300, 1.0), dimension)
+    quantiles = scipy.stats.chi2.isf(np.clip(p_values, 1e-300, 1.0), dimension)
     value = float(np.sum(quantiles))
     dof = int(dimension * p_values.size)
-    p_value = float(stats.chi2.sf(value, dof))
+    p_value = float(scipy.stats.chi2.sf(value, dof))
     return SpectralTest(
         statistic=f"band-wise Hotelling T^2 over the full {averaged.shape[-1]}x{averaged.shape[-1]} periodogram "
                   f"(bands of {band} modes), as chi-square quantiles",
@@ -205,7 +205,7 @@ def z_chi_square(z_scores) -> ChiSquareTest:
     if z.size == 0 or not np.all(np.isfinite(z)):
         raise ValueError(f"z_scores must be a non-empty array of finite numbers; got {z_scores!r}")
     value = float(np.sum(z**2))
-    return ChiSquareTest(value, int(z.size), float(stats.chi2.sf(value, z.size)))
+    return ChiSquareTest(value, int(z.size), float(scipy.stats.chi2.sf(value, z.size)))
 
 
 def combined_chi_square(tests) -> ChiSquareTest:
@@ -223,7 +223,7 @@ def combined_chi_square(tests) -> ChiSquareTest:
         raise ValueError("combined_chi_square needs at least one test")
     value = float(sum(test.value for test in tests))
     dof = int(sum(test.dof for test in tests))
-    return ChiSquareTest(value, dof, float(stats.chi2.sf(value, dof)))
+    return ChiSquareTest(value, dof, float(scipy.stats.chi2.sf(value, dof)))
 
 
 def bonferroni(p_values) -> float:
@@ -285,7 +285,7 @@ def hotelling(samples, expected) -> HotellingTest:
     covariance = np.cov(x, rowvar=False).reshape(p, p) / n
     t2 = float(difference @ np.linalg.solve(covariance, difference))
     f = t2 * (n - p) / (p * (n - 1))
-    return HotellingTest(t2, float(stats.f.sf(f, p, n - p)), p, n)
+    return HotellingTest(t2, float(scipy.stats.f.sf(f, p, n - p)), p, n)
 
 
 def check_stream(seed: int, name: str) -> np.random.Generator:
@@ -368,7 +368,7 @@ def split_chain_test(chains, *, alpha: float = 1e-3, r_hat_limit: float = R_HAT_
     differences = first.mean(axis=1) - second.mean(axis=1)
     error = differences.std(ddof=1) / np.sqrt(differences.size)
     t = differences.mean() / error if error > 0 else (0.0 if differences.mean() == 0 else np.inf)
-    p_value = float(2 * stats.t.sf(abs(t), differences.size - 1))
+    p_value = float(2 * scipy.stats.t.sf(abs(t), differences.size - 1))
     halves = np.concatenate([first, second])
     within = halves.var(axis=1, ddof=1).mean()
     between = halves.mean(axis=1).var(ddof=1)  # B / n
@@ -591,7 +591,7 @@ def _fit_exponential_approach(mean: np.ndarray, steps: np.ndarray) -> tuple[floa
 
     grid = np.linspace(-12.0, -1e-6, 241)
     best = grid[int(np.argmin(profile(grid)[0]))]
-    log_ratio = optimize.minimize_scalar(lambda value: float(profile(value)[0][0]),
+    log_ratio = scipy.optimize.minimize_scalar(lambda value: float(profile(value)[0][0]),
                                          bounds=(max(best - 0.05, -12.0), min(best + 0.05, -1e-9)),
                                          method="bounded", options={"xatol": 1e-10}).x
     _, limit, amplitude = profile(log_ratio)
@@ -797,7 +797,7 @@ def symmetry_p_value(values) -> float:
     (True, True)
     """
     values = np.asarray(values, dtype=float).ravel()
-    return float(stats.wilcoxon(values[values != 0], zero_method="wilcox").pvalue)
+    return float(scipy.stats.wilcoxon(values[values != 0], zero_method="wilcox").pvalue)
 
 
 __all__ += ["ShapeEstimate", "sample_shape"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy import special
+import scipy
 
 from nnfield.numeric.parameters import positive_integer, positive_real
 from nnfield.numeric.threads import one_blas_thread
@@ -109,7 +109,7 @@ class ChainTransfer:
 def _angular_eigenvalue_log(channel: int, dimension: int, kappa: np.ndarray) -> np.ndarray:
     """:math:`\\ln A_\\ell(\\kappa) - \\kappa`, from the exponentially scaled Bessel function."""
     order = dimension / 2 - 1
-    return (dimension / 2) * np.log(2 * np.pi) - order * np.log(kappa) + np.log(special.ive(channel + order, kappa))
+    return (dimension / 2) * np.log(2 * np.pi) - order * np.log(kappa) + np.log(scipy.special.ive(channel + order, kappa))
 
 
 @functools.lru_cache(maxsize=8)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import integrate, optimize
+import scipy
 
 import sympy as sp
 
@@ -59,7 +59,7 @@ def minimise_potential(rng, figures, progress) -> tuple[Evidence, ...]:
     for dimension in (2, 3, 4, 5):
         value, gradient, hessian = compiled_potential(dimension)
         for _ in range(5):
-            found = optimize.minimize(lambda w: value(w, m2_value, lam), rng.normal(size=dimension),
+            found = scipy.optimize.minimize(lambda w: value(w, m2_value, lam), rng.normal(size=dimension),
                                       jac=lambda w: np.asarray(gradient(w, m2_value, lam), dtype=float), method="BFGS",
                                       options={"gtol": 1e-13})
             w = found.x
@@ -176,7 +176,7 @@ def propagator_quadrature(rng, figures, progress) -> Evidence:
         epsilon = 1e-3
 
         def part(function):
-            return integrate.quad(
+            return scipy.integrate.quad(
                 lambda w: function(np.exp(-1j * w * time) / (w * w - energy**2 + 1j * epsilon)),
                 -400, 400, limit=4000, points=[-energy, energy])[0] / (2 * math.pi)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import mpmath
 import numpy as np
 import sympy as sp
-from scipy import stats
+import scipy
 
 from nnfield.derivations.schoenholz2017.figures import plot_mode_variance, plot_saddle_norm
 from nnfield.derivations.schoenholz2017.linear import linear_ring
@@ -203,7 +203,7 @@ def correlation_length(rng, figures: Path, progress: bool) -> tuple[Evidence, ..
     for label in labels:
         lengths = {form: float(claim_form(label, form)(math.sqrt(sigma_w2))) for form in FORMS}
         z = {form: (measured - lengths[form]) / measured_error for form in FORMS}
-        p_value = float(2 * stats.norm.sf(abs(z["derived"])))
+        p_value = float(2 * scipy.stats.norm.sf(abs(z["derived"])))
         source = "the ratio of the q^2 and constant terms of" if label == "17" else "the correlation length of"
         gap = abs(lengths["derived"] - prediction.lattice_decay_length)
         comparison = ("less than the sampling error here" if gap < measured_error

@@ -22,7 +22,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
+import scipy
 
 from nnfield.derivations.schoenholz2017.linear import linear_ring
 from nnfield.derivations.schoenholz2017.one_loop import linear_cumulants, linear_tree_cumulants
@@ -395,9 +395,9 @@ def figures_7_to_9(rng, figures: Path, progress: bool) -> Evidence:
     # up to the small departure being measured), and the mean of g_2 under it removed.
     skew_error, kurtosis_bias, kurtosis_error = normal_shape_null(setup["M"])
     real_parts = modes[:, numbers].real
-    mode_shape = {"skewness": stats.skew(real_parts, axis=0),
+    mode_shape = {"skewness": scipy.stats.skew(real_parts, axis=0),
                   "skewness_error": np.full(numbers.size, skew_error),
-                  "kurtosis": stats.kurtosis(real_parts, axis=0) - kurtosis_bias,
+                  "kurtosis": scipy.stats.kurtosis(real_parts, axis=0) - kurtosis_bias,
                   "kurtosis_error": np.full(numbers.size, kurtosis_error)}
     tree = linear_tree_cumulants()
     ring = linear_cumulants(sigma_w2=setup["sigma_w2"], sigma_b2=setup["sigma_b2"], N=setup["N"])
@@ -408,7 +408,7 @@ def figures_7_to_9(rng, figures: Path, progress: bool) -> Evidence:
                         predicted_shape, widths_shape)
     q = 2 * np.pi * np.array(FIGURE8_MODES) / window
     standardized = modes[:, list(FIGURE8_MODES)].real / np.sqrt(order1.mode_covariance(q) / 2)
-    result = stats.kstest(standardized.ravel(), "norm")
+    result = scipy.stats.kstest(standardized.ravel(), "norm")
     widths = np.array(SHAPE_SETUP["widths"], dtype=float)[:, None]
     excess = max(float(np.max((np.abs(widths_shape[name] - widths_shape[f"{name}_predicted"])
                                - NEXT_ORDER / widths * np.abs(widths_shape[f"{name}_predicted"]))

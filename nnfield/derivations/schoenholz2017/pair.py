@@ -64,9 +64,7 @@ from nnfield.derivations.schoenholz2017.symbols import (
     sigma_w,
     x,
 )
-from nnfield.numeric.activations import ACTIVATIONS
 from nnfield.numeric.compile import compile_expression
-from nnfield.numeric.meanfield import mean_field
 from nnfield.numeric.parameters import positive_real
 from nnfield.symbolic import (
     Derivation,
@@ -227,6 +225,9 @@ def _predictor(decay_lengths, eft_length):
     eft = compile_expression(eft_length, (chi_c,))
 
     def predict(*, activation: str, sigma_w2, sigma_b2) -> PairPrediction:
+        from nnfield.numeric.activations import ACTIVATIONS  # SciPy's quadrature: needed here, not by the derivation
+        from nnfield.numeric.meanfield import mean_field
+
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
         sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
+import scipy
 
 from nnfield.numeric.evidence import Check, Evidence
 from nnfield.sweep import SweepGrid, critical_line, run_point
@@ -33,7 +33,7 @@ RESOLVED = 4
 
 def _normal_score(value, error, expected, dof) -> float:
     """A t-distributed z-score turned into a standard normal one with the same tail probability."""
-    return float(stats.norm.isf(stats.t(dof).sf((value - expected) / error)))
+    return float(scipy.stats.norm.isf(scipy.stats.t(dof).sf((value - expected) / error)))
 
 
 def _phase_diagram(phi: str):
@@ -51,7 +51,7 @@ def _phase_diagram(phi: str):
                 if error > 0:
                     scores.append(_normal_score(value, error, expected, row["jackknife_dof"]))
         chi_square = float(np.sum(np.square(scores)))
-        p_value = float(stats.chi2.sf(chi_square, len(scores)))
+        p_value = float(scipy.stats.chi2.sf(chi_square, len(scores)))
         shape = (len(grid.sigma_b2), len(grid.sigma_w2))
         tables = {}
         for prefix in ("measured", "predicted"):
