@@ -297,7 +297,6 @@ def _predictor(saddle, kernel, eft, variance):
 
 
 @functools.lru_cache(maxsize=1)
-@functools.lru_cache(maxsize=1)
 def _linear_theory():
     """``(fluctuations, kernel, variance, eft)`` about r* (eqs 14-17): what the claims and the predictor share."""
     saddle = norm_model()[2]
