@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 import nnfield
-from nnfield.derivations import PAPERS
+from nnfield.derivations import PAPERS, modules_used
 from nnfield.derivations import paper as load_paper
 from nnfield.numeric.evidence import Evidence
 from nnfield.numeric.statistics import SIGNIFICANCE, check_stream
@@ -238,7 +238,7 @@ def run_audit(papers=None, *, simulate: bool = True, out="audit-report", seed: i
                   for index in range(len(entry.derivations))]
         units += [_QuestionsUnit(entry.id) for entry in loaded]
         outcomes = dict(zip(units, run_units(_run_unit, units, workers=workers, progress=progress,
-                                             description="audit", unit="task")))
+                                             description="audit", unit="task", shared=_shared_by_unit)))
         records, validations, answered = [], [], []
         for entry in loaded:
             evidence = {}
@@ -287,6 +287,9 @@ class _CheckUnit:
     def name(self) -> str:
         return _checks(self.paper)[self.index].name
 
+    def shared(self) -> frozenset[str]:
+        return modules_used(_checks(self.paper)[self.index].run)
+
     def __call__(self) -> tuple[Evidence, ...]:
         check = _checks(self.paper)[self.index]
         with one_blas_thread():  # small matrices, many of them: threads cost more than they give
@@ -302,6 +305,9 @@ class _DerivationUnit:
     index: int
     simulate: bool
 
+    def shared(self) -> frozenset[str]:
+        return modules_used(load_paper(self.paper).derivations[self.index])
+
     def __call__(self) -> tuple["_ClaimOutcome", ...]:
         entry = load_paper(self.paper)
         checked = checked_labels(entry)
@@ -316,6 +322,9 @@ class _QuestionsUnit:
     """The records of ``paper``'s questions, their evidence sentences left to the checks that ran."""
 
     paper: str
+
+    def shared(self) -> frozenset[str]:
+        return frozenset()
 
     def __call__(self) -> tuple[dict, ...]:
         return tuple(question_record(question) for question in load_paper(self.paper).questions())
@@ -348,6 +357,10 @@ class _ClaimOutcome:
 
 def _run_unit(unit):
     return unit()
+
+
+def _shared_by_unit(unit) -> frozenset[str]:
+    return unit.shared()
 
 
 def _checks(paper: str) -> tuple:

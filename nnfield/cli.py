@@ -190,12 +190,21 @@ def _derive(arguments) -> int:
     entry = paper(arguments.paper)
     units = [(entry.id, index, arguments.latex) for index in [*range(len(entry.derivations)), None]]
     parts = [part for texts in run_units(_derived_texts, units, workers=workers, progress=_progress(arguments),
-                                         description=f"derive {entry.id}", unit="derivation") for part in texts]
+                                         description=f"derive {entry.id}", unit="derivation",
+                                         shared=_modules_of_unit) for part in texts]
     if arguments.latex:
         print(latex_document("\n\n".join(parts), f"{entry.id}: {entry.title}"), end="")
     else:
         print("\n".join(parts))
     return 0
+
+
+def _modules_of_unit(unit) -> frozenset[str]:
+    """The modules whose cached results a derive unit uses (none for the questions)."""
+    from nnfield.derivations import modules_used, paper
+
+    identifier, index, _ = unit
+    return frozenset() if index is None else modules_used(paper(identifier).derivations[index])
 
 
 def _derived_texts(unit) -> list[str]:

@@ -9,12 +9,16 @@ write the same report. ``nnfield sweep --workers`` counts its Dask workers the s
 
 Workers are forked where the platform can fork (Linux), so they start with the parent's imports and no
 start-up cost; elsewhere they are spawned and import what they need. A worker keeps its caches between
-units (a derivation a check needs is derived once per worker).
+units, and the units it is given are chosen for that: a derivation and the derivations and checks that
+build on it (the same saddle, the same kernel) go to the same worker when the caller says which modules
+each unit uses (``shared``), as ``derive`` and ``audit`` do. Which worker runs which unit never changes a
+result, only how often a shared intermediate result is derived.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
@@ -87,7 +91,7 @@ def _context():
 
 
 def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress: bool = False,
-              description: str = "", unit: str = "unit") -> list:
+              description: str = "", unit: str = "unit", shared: Callable | None = None) -> list:
     """``[function(u) for u in units]``, computed by ``workers`` worker processes.
 
     Parameters
@@ -103,6 +107,11 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
         A progress bar on stderr over the finished units.
     description, unit : str
         The bar's label and the name of one unit.
+    shared : callable, optional
+        ``shared(u)``: the set of names (modules, say) whose cached results unit ``u`` computes or reuses. A
+        worker that becomes free takes the waiting unit that shares the most names with the units it has run,
+        the one with more names on a tie, so that what its caches hold is used again; a unit sharing nothing
+        with it is taken in the order of ``units``. Without ``shared``, units are taken in order.
 
     Returns
     -------
@@ -122,24 +131,93 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
         for argument in tqdm(units, desc=description, unit=unit, disable=not progress):
             results.append(function(argument))
         return results
+    names = [frozenset(shared(argument)) if shared else frozenset() for argument in units]
+    waiting = list(range(len(units)))
     results = [None] * len(units)
-    # The pool forks its workers when made, before the bar (a thread) exists; leaving the block terminates
-    # them, so an error or an interruption (which only this process handles) stops every worker at once.
-    with _context().Pool(workers, initializer=_leave_interruptions_to_the_parent) as pool:
-        finished = pool.imap_unordered(_numbered, [(function, index, argument) for index, argument in enumerate(units)])
+    context = _context()
+    team = []
+    try:
+        # Every worker is forked before the bar (a thread) exists. Leaving the block terminates them, so an
+        # error or an interruption (which only this process handles) stops every worker at once.
+        for _ in range(workers):
+            here, there = context.Pipe()
+            process = context.Process(target=_serve, args=(there, function), daemon=True)
+            process.start()
+            there.close()
+            team.append(_Worker(process, here))
         with tqdm(total=len(units), desc=description, unit=unit, disable=not progress) as bar:
-            for index, result in finished:
-                results[index] = result
-                bar.update()
+            for worker in team:
+                worker.take(_next_unit(waiting, names, worker.history), units, names)
+            while any(worker.index is not None for worker in team):
+                busy = {worker.connection: worker for worker in team if worker.index is not None}
+                for connection in multiprocessing.connection.wait(list(busy)):
+                    worker = busy[connection]
+                    results[worker.index] = worker.result()
+                    bar.update()
+                    worker.take(_next_unit(waiting, names, worker.history), units, names)
+    finally:
+        for worker in team:
+            worker.process.terminate()
+        for worker in team:
+            worker.process.join()
+            worker.connection.close()
     return results
 
 
-def _leave_interruptions_to_the_parent():
-    """In a worker: ignore Ctrl-C, which reaches every process of the terminal; the parent stops the workers."""
+class _Worker:
+    """A worker process seen from the parent: its end of the pipe, the unit it runs, the names it has used."""
+
+    def __init__(self, process, connection):
+        self.process, self.connection = process, connection
+        self.index = None
+        self.history = set()
+
+    def take(self, index, units, names) -> None:
+        """Send unit ``index`` (none left: ``None``, and the worker stays idle)."""
+        self.index = index
+        if index is not None:
+            self.history |= names[index]
+            self.connection.send((index, units[index]))
+
+    def result(self):
+        """The result of the unit this worker ran; its exception raised here."""
+        try:
+            succeeded, value = self.connection.recv()
+        except EOFError:
+            raise RuntimeError(f"a worker process stopped (exit code {self.process.exitcode}) while running unit "
+                               f"{self.index}; run with --workers 0 to see the error in this process") from None
+        if not succeeded:
+            raise value
+        return value
+
+
+def _next_unit(waiting: list, names: list, history: set):
+    """Remove and return the waiting unit sharing the most names with ``history`` (see :func:`run_units`)."""
+    if not waiting:
+        return None
+    best = max(waiting, key=lambda index: (len(names[index] & history), len(names[index]) if names[index] & history
+                                           else 0, -index))
+    waiting.remove(best)
+    return best
+
+
+def _serve(connection, function) -> None:
+    """In a worker: run the units the parent sends, reply ``(True, result)`` or ``(False, exception)``.
+
+    Ctrl-C reaches every process of the terminal; a worker ignores it, and the parent stops the workers.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _numbered(task):
-    """``(index, function(argument))`` for ``task = (function, index, argument)``, in a worker."""
-    function, index, argument = task
-    return index, function(argument)
+    while True:
+        try:
+            index, argument = connection.recv()
+        except EOFError:  # the parent has gone
+            return
+        try:
+            reply = (True, function(argument))
+        except Exception as error:  # noqa: BLE001 (raised again in the parent)
+            reply = (False, error)
+        try:
+            connection.send(reply)
+        except Exception as error:  # noqa: BLE001 (a result or an exception that does not pickle)
+            connection.send((False, RuntimeError(f"unit {index}: its {'result' if reply[0] else 'error'} cannot be "
+                                                 f"sent to the parent process: {error}")))

@@ -34,6 +34,37 @@ def test_results_keep_the_order_of_the_units_whatever_order_the_workers_finish_i
     assert {pid for _, pid in run_units(_slow_square, [1, 2], workers=0)} == {os.getpid()}
 
 
+def _worker_of(name):
+    time.sleep({"a1": 0.4, "b1": 0.05, "b2": 0.8}.get(name, 0.0))  # b1 finishes first; b2 outlasts a1
+    return os.getpid()
+
+
+def test_a_free_worker_takes_the_unit_that_shares_its_caches():
+    """b2 waits behind a2 in the list, but the worker that ran b1 takes it; a2 goes to the worker that ran a1."""
+    units = ["a1", "b1", "a2", "b2"]
+    workers_of = dict(zip(units, run_units(_worker_of, units, workers=2, shared=lambda name: {name[0]})))
+    assert workers_of["a1"] != workers_of["b1"]
+    assert workers_of["a2"] == workers_of["a1"] and workers_of["b2"] == workers_of["b1"]
+    without = dict(zip(units, run_units(_worker_of, units, workers=2)))  # in order: b1's worker takes a2
+    assert without["a2"] == without["b1"]
+
+
+def _stop_abruptly(value):
+    os._exit(3)
+
+
+def _unpicklable(value):
+    return lambda: value
+
+
+def test_a_worker_that_dies_or_cannot_reply_is_reported_in_one_line():
+    with pytest.raises(RuntimeError, match=r"a worker process stopped \(exit code 3\) while running unit 0; run with "
+                                           r"--workers 0"):
+        run_units(_stop_abruptly, [1, 2], workers=2)
+    with pytest.raises(RuntimeError, match="unit 0: its result cannot be sent to the parent process"):
+        run_units(_unpicklable, [1], workers=1)
+
+
 def test_an_error_in_a_worker_is_raised_in_the_caller():
     with pytest.raises(ArithmeticError, match="unit 1 failed"):
         run_units(_refuse_odd, [2, 4, 1, 6], workers=2)

@@ -16,11 +16,12 @@ for a critique, ``questions()``. The four seed papers are registered by nnfield'
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Callable
 
-__all__ = ["Paper", "PAPERS", "paper", "registered_papers", "ENTRY_POINT_GROUP"]
+__all__ = ["Paper", "PAPERS", "paper", "registered_papers", "modules_used", "ENTRY_POINT_GROUP"]
 
 #: The entry-point group through which papers are registered.
 ENTRY_POINT_GROUP = "nnfield.papers"
@@ -102,3 +103,22 @@ def paper(identifier: str) -> Paper:
     if identifier in PAPERS:
         return PAPERS[identifier]()
     raise ValueError(f"unknown paper {identifier!r}; registered papers: {', '.join(PAPERS)}")
+
+
+def modules_used(function: Callable) -> frozenset[str]:
+    """The modules of a paper's package whose code ``function`` runs: its own and those its module imports from.
+
+    Derivations that use the same modules share intermediate results cached per process (a saddle, a
+    kernel), so ``nnfield derive`` gives them to the same worker (:func:`~nnfield.workers.run_units`).
+
+    Examples
+    --------
+    >>> from nnfield.derivations.schoenholz2017 import large_n_corrections
+    >>> sorted(name.rsplit(".", 1)[1] for name in modules_used(large_n_corrections))
+    ['linear', 'one_loop', 'relu']
+    """
+    function = getattr(function, "func", function)  # a functools.partial
+    module = sys.modules[function.__module__]
+    package = module.__name__.rpartition(".")[0] + "."
+    imported = {getattr(value, "__module__", None) for value in vars(module).values() if callable(value)}
+    return frozenset({module.__name__} | {name for name in imported if name and name.startswith(package)})
