@@ -1,3 +1,3 @@
-from nnfield.cli import main
+from nnfield.cli import run
 
-raise SystemExit(main())
+run()
