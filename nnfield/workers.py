@@ -184,6 +184,7 @@ class _Worker:
         try:
             succeeded, value = self.connection.recv()
         except EOFError:
+            self.process.join(timeout=5)  # the pipe closes as the process ends, possibly before it is reaped
             raise RuntimeError(f"a worker process stopped (exit code {self.process.exitcode}) while running unit "
                                f"{self.index}; run with --workers 0 to see the error in this process") from None
         if not succeeded:
