@@ -324,7 +324,7 @@ class _QuestionsUnit:
     paper: str
 
     def shared(self) -> frozenset[str]:
-        return frozenset()
+        return modules_used(load_paper(self.paper).questions)
 
     def __call__(self) -> tuple[dict, ...]:
         return tuple(question_record(question) for question in load_paper(self.paper).questions())

@@ -4,7 +4,8 @@ Errors in what was asked (an unknown paper, a bad option, an unwritable folder o
 parameter outside the region where the network has a stationary state, too few layers for the
 transient, sizes whose memory exceeds what the machine has) print one line that names the option
 and says what is valid, and exit with status 2, without a traceback; they are found before any
-work is done. Progress bars go to stderr, only on a terminal and not with ``--quiet``.
+work is done. A worker process that crashes (out of memory, say) is one line too, with status 1.
+Progress bars go to stderr, only on a terminal and not with ``--quiet``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["main"]
+from nnfield.workers import WorkerError
+
+__all__ = ["main", "run"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -141,6 +144,9 @@ def main(argv=None) -> int:
         return 2
     except SystemExit as exit_:  # a command's own check of its options, already printed as one line
         return exit_.code
+    except WorkerError as error:  # not the input's fault: a worker process crashed (out of memory, say)
+        print(f"nnfield {arguments.command}: error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"nnfield {arguments.command}: interrupted; no files were left half-written", file=sys.stderr)
         return 130

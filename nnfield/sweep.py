@@ -323,6 +323,11 @@ def run_sweep(grid: SweepGrid, out, *, workers: int | None = None, scheduler: st
     points = grid.points()
     pending = [(i, j) for i, j in points if not _point_path(out, i, j).exists()]
     serial = workers == 0 and scheduler is None
+    if not serial and not processes and scheduler is None:
+        # Threads of this process would each load SciPy's submodules on first use, at the same time: load them once.
+        import scipy.integrate  # noqa: F401
+        import scipy.optimize  # noqa: F401
+        import scipy.stats  # noqa: F401
     # Connect before writing anything: an unreachable scheduler leaves no folder behind.
     with contextlib.nullcontext() if serial or not pending else \
             _dask_client(workers=workers, scheduler=scheduler, processes=processes) as client:

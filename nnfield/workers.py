@@ -17,18 +17,21 @@ result, only how often a shared intermediate result is derived.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
 import sys
+import traceback
+from multiprocessing.pool import ExceptionWithTraceback
 from typing import Callable, Sequence
 
 from tqdm import tqdm
 
 from nnfield.numeric.parameters import non_negative_integer
 
-__all__ = ["WORKERS_VARIABLE", "available_cores", "default_workers", "checked_workers", "run_units"]
+__all__ = ["WORKERS_VARIABLE", "WorkerError", "available_cores", "default_workers", "checked_workers", "run_units"]
 
 #: The environment variable that sets the default number of workers (a test runner that already uses
 #: every core sets it to 0; the suite's ``conftest.py`` does).
@@ -128,7 +131,7 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
     workers = min(checked_workers(workers), len(units))
     if workers == 0:
         results = []
-        for argument in tqdm(units, desc=description, unit=unit, disable=not progress):
+        for argument in _Bar(units, desc=description, unit=unit, disable=not progress):
             results.append(function(argument))
         return results
     names = [frozenset(shared(argument)) if shared else frozenset() for argument in units]
@@ -136,16 +139,17 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
     results = [None] * len(units)
     context = _context()
     team = []
+    _stop_progress_monitor()  # no thread of this process may hold a lock while the workers are forked
     try:
-        # Every worker is forked before the bar (a thread) exists. Leaving the block terminates them, so an
-        # error or an interruption (which only this process handles) stops every worker at once.
+        # Leaving the block terminates the workers, so an error or an interruption (which only this process
+        # handles) stops every one of them at once.
         for _ in range(workers):
             here, there = context.Pipe()
-            process = context.Process(target=_serve, args=(there, function), daemon=True)
-            process.start()
+            team.append(_Worker(context.Process(target=_serve, args=(there, function), daemon=True), here))
+            with _interruptions_held():  # a worker ignores Ctrl-C from its first instruction on
+                team[-1].process.start()
             there.close()
-            team.append(_Worker(process, here))
-        with tqdm(total=len(units), desc=description, unit=unit, disable=not progress) as bar:
+        with _Bar(total=len(units), desc=description, unit=unit, disable=not progress) as bar:
             for worker in team:
                 worker.take(_next_unit(waiting, names, worker.history), units, names)
             while any(worker.index is not None for worker in team):
@@ -156,12 +160,43 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
                     bar.update()
                     worker.take(_next_unit(waiting, names, worker.history), units, names)
     finally:
-        for worker in team:
+        started = [worker for worker in team if worker.process.pid is not None]
+        for worker in started:
             worker.process.terminate()
-        for worker in team:
+        for worker in started:
             worker.process.join()
+        for worker in team:
             worker.connection.close()
     return results
+
+
+class WorkerError(RuntimeError):
+    """A worker process stopped, or could not send its result: the unit's own error is not known."""
+
+
+class _Bar(tqdm):
+    """A progress bar without tqdm's monitor thread (a thread alive when workers are forked can hold a lock)."""
+
+    monitor_interval = 0
+
+
+def _stop_progress_monitor() -> None:
+    """Stop the monitor thread an earlier progress bar of this process started (tqdm starts a new one when needed)."""
+    if tqdm.monitor is not None and tqdm.monitor.report():
+        tqdm.monitor.exit()
+
+
+@contextlib.contextmanager
+def _interruptions_held():
+    """Ctrl-C arriving meanwhile is held, and delivered to this process afterwards (where the platform can)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class _Worker:
@@ -177,23 +212,36 @@ class _Worker:
         self.index = index
         if index is not None:
             self.history |= names[index]
-            self.connection.send((index, units[index]))
+            try:
+                self.connection.send((index, units[index]))
+            except OSError:  # the worker has stopped
+                raise self._stopped() from None
 
     def result(self):
-        """The result of the unit this worker ran; its exception raised here."""
+        """The result of the unit this worker ran; its exception raised here, with the worker's traceback."""
         try:
             succeeded, value = self.connection.recv()
-        except EOFError:
-            self.process.join(timeout=5)  # the pipe closes as the process ends, possibly before it is reaped
-            raise RuntimeError(f"a worker process stopped (exit code {self.process.exitcode}) while running unit "
-                               f"{self.index}; run with --workers 0 to see the error in this process") from None
+        except (EOFError, OSError):
+            raise self._stopped() from None
         if not succeeded:
             raise value
         return value
 
+    def _stopped(self) -> WorkerError:
+        self.process.join(timeout=5)  # the pipe closes as the process ends, possibly before it is reaped
+        return WorkerError(f"a worker process stopped (exit code {self.process.exitcode}) while running unit "
+                           f"{self.index}; run with --workers 0 to see the error in this process")
+
 
 def _next_unit(waiting: list, names: list, history: set):
-    """Remove and return the waiting unit sharing the most names with ``history`` (see :func:`run_units`)."""
+    """Remove and return the waiting unit sharing the most names with ``history`` (see :func:`run_units`).
+
+    Examples
+    --------
+    >>> names = [frozenset({"a"}), frozenset({"b"}), frozenset({"a"}), frozenset({"b", "c"})]
+    >>> _next_unit([2, 3], names, {"b"}), _next_unit([2, 3], names, set()), _next_unit([], names, {"a"})
+    (3, 2, None)
+    """
     if not waiting:
         return None
     best = max(waiting, key=lambda index: (len(names[index] & history), len(names[index]) if names[index] & history
@@ -206,19 +254,27 @@ def _serve(connection, function) -> None:
     """In a worker: run the units the parent sends, reply ``(True, result)`` or ``(False, exception)``.
 
     Ctrl-C reaches every process of the terminal; a worker ignores it, and the parent stops the workers.
+    The worker also stops when the parent has gone, however it ended.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    parent = multiprocessing.parent_process()
     while True:
+        ready = multiprocessing.connection.wait([connection, parent.sentinel] if parent else [connection])
+        if connection not in ready:  # the parent has gone
+            return
         try:
             index, argument = connection.recv()
-        except EOFError:  # the parent has gone
+        except EOFError:
             return
         try:
             reply = (True, function(argument))
-        except Exception as error:  # noqa: BLE001 (raised again in the parent)
-            reply = (False, error)
+        except Exception as error:  # noqa: BLE001 (raised again in the parent, with this traceback)
+            reply = (False, ExceptionWithTraceback(error, error.__traceback__))
         try:
             connection.send(reply)
         except Exception as error:  # noqa: BLE001 (a result or an exception that does not pickle)
-            connection.send((False, RuntimeError(f"unit {index}: its {'result' if reply[0] else 'error'} cannot be "
-                                                 f"sent to the parent process: {error}")))
+            what = "result" if reply[0] else "error"
+            connection.send((False, WorkerError(f"unit {index}: its {what} cannot be sent to the parent process: "
+                                                f"{''.join(traceback.format_exception_only(error)).strip()}")))

@@ -34,18 +34,27 @@ def test_results_keep_the_order_of_the_units_whatever_order_the_workers_finish_i
     assert {pid for _, pid in run_units(_slow_square, [1, 2], workers=0)} == {os.getpid()}
 
 
-def _worker_of(name):
-    time.sleep({"a1": 0.4, "b1": 0.05, "b2": 0.8}.get(name, 0.0))  # b1 finishes first; b2 outlasts a1
+def _worker_of(unit):
+    """a1 waits until the other worker has chosen its second unit (whichever it is, that unit says so)."""
+    name, released = unit
+    if name == "a1":
+        deadline = time.monotonic() + 60
+        while not released.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    elif name != "b1":
+        released.touch()
     return os.getpid()
 
 
-def test_a_free_worker_takes_the_unit_that_shares_its_caches():
-    """b2 waits behind a2 in the list, but the worker that ran b1 takes it; a2 goes to the worker that ran a1."""
-    units = ["a1", "b1", "a2", "b2"]
-    workers_of = dict(zip(units, run_units(_worker_of, units, workers=2, shared=lambda name: {name[0]})))
+def test_a_free_worker_takes_the_unit_that_shares_its_caches(tmp_path):
+    """Worker A holds a1 while worker B, free after b1, chooses: b2, which shares its name, although a2 comes
+    first in the list. Without names B takes the next unit in order, a2."""
+    names = ["a1", "b1", "a2", "b2"]
+    workers_of = dict(zip(names, run_units(_worker_of, [(name, tmp_path / "shared") for name in names], workers=2,
+                                           shared=lambda unit: {unit[0][0]})))
     assert workers_of["a1"] != workers_of["b1"]
-    assert workers_of["a2"] == workers_of["a1"] and workers_of["b2"] == workers_of["b1"]
-    without = dict(zip(units, run_units(_worker_of, units, workers=2)))  # in order: b1's worker takes a2
+    assert workers_of["b2"] == workers_of["b1"]
+    without = dict(zip(names, run_units(_worker_of, [(name, tmp_path / "in order") for name in names], workers=2)))
     assert without["a2"] == without["b1"]
 
 
@@ -67,9 +76,24 @@ def test_a_worker_that_dies_or_cannot_reply_is_reported_in_one_line():
         run_units(_unpicklable, [1], workers=1)
 
 
-def test_an_error_in_a_worker_is_raised_in_the_caller():
-    with pytest.raises(ArithmeticError, match="unit 1 failed"):
+def test_an_error_in_a_worker_is_raised_in_the_caller_with_the_workers_traceback():
+    with pytest.raises(ArithmeticError, match="unit 1 failed") as raised:
         run_units(_refuse_odd, [2, 4, 1, 6], workers=2)
+    assert "in _refuse_odd" in str(raised.value.__cause__)  # where it failed, in the worker
+
+
+def test_the_cli_reports_a_crashed_worker_in_one_line(capsys, monkeypatch):
+    from nnfield import cli
+
+    monkeypatch.setattr(cli, "_derived_texts", _stop_abruptly_on_derivation)
+    assert main(["derive", "fok2017", "--quiet", "--workers", "2"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nnfield derive: error: a worker process stopped (exit code 3)"), \
+        lines
+
+
+def _stop_abruptly_on_derivation(unit):
+    os._exit(3)
 
 
 def test_workers_from_the_argument_the_environment_or_the_cores(monkeypatch):

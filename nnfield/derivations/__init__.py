@@ -15,6 +15,7 @@ for a critique, ``questions()``. The four seed papers are registered by nnfield'
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from dataclasses import dataclass
@@ -106,19 +107,34 @@ def paper(identifier: str) -> Paper:
 
 
 def modules_used(function: Callable) -> frozenset[str]:
-    """The modules of a paper's package whose code ``function`` runs: its own and those its module imports from.
+    """The modules of registered papers whose code ``function`` runs: its own, and those it imports functions from.
 
-    Derivations that use the same modules share intermediate results cached per process (a saddle, a
-    kernel), so ``nnfield derive`` gives them to the same worker (:func:`~nnfield.workers.run_units`).
+    Derivations and checks that use the same modules share intermediate results cached per process (a
+    saddle, a kernel), so ``nnfield derive`` and ``nnfield audit`` give them to the same worker
+    (:func:`~nnfield.workers.run_units`). The modules counted are those of the registered papers'
+    packages (another paper's too: kahn2017's chain reuses fok2017's layers); a function whose module
+    cannot be found uses none.
 
     Examples
     --------
     >>> from nnfield.derivations.schoenholz2017 import large_n_corrections
     >>> sorted(name.rsplit(".", 1)[1] for name in modules_used(large_n_corrections))
     ['linear', 'one_loop', 'relu']
+    >>> modules_used(len)
+    frozenset()
     """
-    function = getattr(function, "func", function)  # a functools.partial
-    module = sys.modules[function.__module__]
-    package = module.__name__.rpartition(".")[0] + "."
+    while isinstance(function, functools.partial):
+        function = function.func
+    module = sys.modules.get(getattr(function, "__module__", None) or "")
+    if module is None:
+        return frozenset()
     imported = {getattr(value, "__module__", None) for value in vars(module).values() if callable(value)}
-    return frozenset({module.__name__} | {name for name in imported if name and name.startswith(package)})
+    return frozenset(name for name in {module.__name__, *imported} if name and _in_a_paper(name))
+
+
+def _in_a_paper(module_name: str) -> bool:
+    return any(module_name == package or module_name.startswith(package + ".") for package in _PAPER_PACKAGES)
+
+
+#: The module of every registered paper (its package, for the seeds).
+_PAPER_PACKAGES = frozenset(entry.value for entry in entry_points(group=ENTRY_POINT_GROUP))
