@@ -251,13 +251,17 @@ def checked_parameters(sigma_w2, sigma_b2, N, existence, region: str) -> tuple[f
 
 
 def _predictor(saddle, kernel, eft, variance):
-    """Compile the derived results once; return ``predict(sigma_w2=..., sigma_b2=..., N=..., order=0)``."""
+    """``predict(sigma_w2=..., sigma_b2=..., N=..., order=0)``; the derived results are compiled at its first
+    call (printing a derivation compiles nothing)."""
     existence = saddle.existence_condition()
-    r_star = compile_expression(saddle.values[0], (sigma_w, sigma_b, N))
-    covariance = compile_expression(kernel.mode_covariance()[0, 0], (sigma_w, sigma_b, N, q))
-    gaussian_variance = compile_expression(variance, (sigma_w, sigma_b, N))
-    xi = compile_expression(eft.correlation_lengths[0], (sigma_w,))
-    decay = compile_expression(kernel.lattice_decay_lengths()[0], (sigma_w,))
+
+    @functools.cache
+    def compiled():
+        return (compile_expression(saddle.values[0], (sigma_w, sigma_b, N)),
+                compile_expression(kernel.mode_covariance()[0, 0], (sigma_w, sigma_b, N, q)),
+                compile_expression(variance, (sigma_w, sigma_b, N)),
+                compile_expression(eft.correlation_lengths[0], (sigma_w,)),
+                compile_expression(kernel.lattice_decay_lengths()[0], (sigma_w,)))
 
     def predict(*, sigma_w2, sigma_b2, N, order=0) -> LinearRingPrediction:  # noqa: N803 (the paper's N)
         sigma_w2, sigma_b2, width = checked_parameters(
@@ -265,6 +269,7 @@ def _predictor(saddle, kernel, eft, variance):
             "0 < sigma_w2 < 1 (Result 3; sigma_w2 = 1 is the critical point where the correlation length diverges)",
         )
         order = checked_order(order)
+        r_star, covariance, gaussian_variance, xi, decay = compiled()
         w, b = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
         star = float(r_star(w, b, width))
         if order == 0:

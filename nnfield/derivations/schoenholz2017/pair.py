@@ -219,10 +219,13 @@ class PairPrediction:
 
 
 def _predictor(decay_lengths, eft_length):
-    """``predict(activation=..., sigma_w2=..., sigma_b2=...)`` from the derived lengths and the mean-field map."""
-    variance_length = compile_expression(decay_lengths[chi_q], (chi_q,))
-    correlation_length = compile_expression(decay_lengths[chi_c], (chi_c,))
-    eft = compile_expression(eft_length, (chi_c,))
+    """``predict(activation=..., sigma_w2=..., sigma_b2=...)`` from the derived lengths and the mean-field map; the
+    lengths are compiled at its first call (printing a derivation compiles nothing)."""
+
+    @functools.cache
+    def compiled():
+        return (compile_expression(decay_lengths[chi_q], (chi_q,)), compile_expression(decay_lengths[chi_c], (chi_c,)),
+                compile_expression(eft_length, (chi_c,)))
 
     def predict(*, activation: str, sigma_w2, sigma_b2) -> PairPrediction:
         from nnfield.numeric.activations import ACTIVATIONS  # SciPy's quadrature: needed here, not by the derivation
@@ -232,6 +235,7 @@ def _predictor(decay_lengths, eft_length):
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
         sigma_w2 = positive_real("sigma_w2", sigma_w2, "the weight variance sigma_w^2")
         sigma_b2 = positive_real("sigma_b2", sigma_b2, "the bias variance sigma_b^2")
+        variance_length, correlation_length, eft = compiled()
         field = mean_field(ACTIVATIONS[activation], sigma_w2=sigma_w2, sigma_b2=sigma_b2)
         q_value = field.fixed_point()
         slope_q = math.exp(-1 / field.depth_scale())

@@ -221,15 +221,21 @@ class ReluRingPrediction:
 
 
 def _predictor(saddle, kernel):
+    """``predict(sigma_w2=..., sigma_b2=..., N=..., order=0)``; the saddle and the kernel are compiled at its first
+    call (printing a derivation compiles nothing)."""
     existence = saddle.existence_condition()
-    values = [compile_expression(value, (sigma_w, sigma_b, N)) for value in saddle.values]
-    matrix = compile_matrix(kernel.matrix, (sigma_w, sigma_b, N, q))
     grid = 2 * np.pi * np.arange(256) / 256
+
+    @functools.cache
+    def compiled():
+        return ([compile_expression(value, (sigma_w, sigma_b, N)) for value in saddle.values],
+                compile_matrix(kernel.matrix, (sigma_w, sigma_b, N, q)))
 
     def predict(*, sigma_w2, sigma_b2, N, order=0) -> ReluRingPrediction:  # noqa: N803 (the paper's N)
         sigma_w2, sigma_b2, width = checked_parameters(sigma_w2, sigma_b2, N, existence,
                                                        "0 < sigma_w2 < 2 for the rectified linear network (Result 9)")
         order = checked_order(order)
+        values, matrix = compiled()
         w, b = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
         plus, minus, count = (float(value(w, b, width)) for value in values)
         saddle_point = np.array([plus, minus, count])
