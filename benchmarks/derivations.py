@@ -3,12 +3,14 @@
 Run with ``make bench`` or ``.venv/bin/python benchmarks/derivations.py`` (``--no-audit`` leaves out the
 two audits, the slowest part). Every derivation is timed **cold, in a fresh subprocess** (SymPy's caches
 empty, imports done before the clock starts), three times (the median is given; so is the median of three
-runs of ``nnfield derive schoenholz2017``, imports and exit included), and reported as a ratio to a fixed reference workload timed
-the same way in the same run: a hand-written SymPy derivation of the rectified linear ring's saddle,
-Hessian blocks and Fourier kernel (the same model as ``relu_ring``), with the blanket ``simplify`` a person
-would write. Ratios are what to compare across machines and loads; both wall-clock and CPU seconds are
-given, with the load average before and after (the machine is shared, and CPU seconds are the less noisy
-figure when it is busy).
+runs of ``nnfield derive schoenholz2017``, imports and exit included), and reported as a ratio to a fixed
+reference workload timed the same way right before each run: a hand-written SymPy derivation of the
+rectified linear ring's saddle, Hessian blocks and Fourier kernel (the same model as ``relu_ring``), with
+the blanket ``simplify`` a person would write. A ratio is the median of the three ratios of adjacent runs:
+the machine's speed drifts by up to half within one run of this script, and a reference timed only at its
+start and end once made a derivation look 35% slower than it was. Ratios are what to compare across
+machines and loads; both wall-clock and CPU seconds are given, with the load average before and after (the
+machine is shared, and CPU seconds are the less noisy figure when it is busy).
 
 The growth of the engine's cost is measured on a synthetic ring of ``n`` positive fields
 :math:`x_a` with couplings reaching ``R`` neighbours,
@@ -124,25 +126,33 @@ def worker(name: str) -> dict:
     return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
 
 
-def cold(name: str) -> dict:
-    """The median wall-clock and CPU seconds of :data:`REPEATS` runs of :func:`worker` for ``name``, each in a
-    fresh interpreter (one cold run varies by up to 40%: SymPy orders its assumption queries at random in each
-    process)."""
+def _run_worker(name: str) -> dict:
     here = os.path.dirname(os.path.abspath(__file__))
-    runs = [json.loads(subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", name], check=True,
-                                      capture_output=True, text=True, cwd=here).stdout.strip().splitlines()[-1])
-            for _ in range(REPEATS)]
-    return {key: statistics.median(run[key] for run in runs) for key in ("wall", "cpu")}
+    return json.loads(subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", name], check=True,
+                                     capture_output=True, text=True, cwd=here).stdout.strip().splitlines()[-1])
+
+
+def cold(name: str, references: list) -> dict:
+    """:data:`REPEATS` runs of :func:`worker` for ``name``, each in a fresh interpreter and each right after a run of
+    the reference workload: the median seconds, and the median of the ratios of each run to the reference run
+    before it. One cold run varies by up to 40% (SymPy orders its assumption queries at random in each process),
+    and the machine's own speed drifts within a run of this script, which a ratio of adjacent runs cancels.
+    The reference runs are appended to ``references``."""
+    pairs = []
+    for _ in range(REPEATS):
+        reference = _run_worker("reference")
+        references.append(reference)
+        pairs.append((_run_worker(name), reference))
+    seconds = {key: statistics.median(run[key] for run, _ in pairs) for key in ("wall", "cpu")}
+    ratio = {key: round(statistics.median(run[key] / reference[key] for run, reference in pairs), 2)
+             for key in ("wall", "cpu")}
+    return {"seconds": seconds, "ratio": ratio}
 
 
 def command_seconds(arguments: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(arguments, check=True, capture_output=True)
     return time.perf_counter() - start
-
-
-def _ratio(measured: dict, reference: dict) -> dict:
-    return {"wall": round(measured["wall"] / reference["wall"], 2), "cpu": round(measured["cpu"] / reference["cpu"], 2)}
 
 
 def main(argv=None) -> dict:
@@ -160,11 +170,11 @@ def main(argv=None) -> dict:
     from nnfield.workers import default_workers
 
     load_before = os.getloadavg()[0]
-    first = cold("reference")
-    derivations = {f"{identifier}/{_name(function)}": cold(f"{identifier}/{_name(function)}")
+    references = []
+    derivations = {f"{identifier}/{_name(function)}": cold(f"{identifier}/{_name(function)}", references)
                    for identifier in PAPERS for function in paper(identifier).derivations}
-    fields = {n: cold(f"ring/{n}/1") for n in FIELDS}
-    ranges = {reach: cold(f"ring/2/{reach}") for reach in RANGES}
+    fields = {n: cold(f"ring/{n}/1", references) for n in FIELDS}
+    ranges = {reach: cold(f"ring/2/{reach}", references) for reach in RANGES}
     audits = {}
     nnfield = os.path.join(os.path.dirname(sys.executable), "nnfield")
     audits["derive_schoenholz2017_seconds"] = statistics.median(
@@ -174,19 +184,21 @@ def main(argv=None) -> dict:
             audits["audit_no_simulate_seconds"] = command_seconds(
                 [nnfield, "audit", "--no-simulate", "--quiet", "--out", os.path.join(folder, "a")])
             audits["audit_seconds"] = command_seconds([nnfield, "audit", "--quiet", "--out", os.path.join(folder, "b")])
-    last = cold("reference")
-    reference = {key: (first[key] + last[key]) / 2 for key in ("wall", "cpu")}
-    slowest = max(derivations, key=lambda key: derivations[key]["cpu"])
+    reference = {key: statistics.median(run[key] for run in references) for key in ("wall", "cpu")}
+    slowest = max(derivations, key=lambda key: derivations[key]["ratio"]["wall"])
     result = {
-        "cold": f"each derivation in a fresh subprocess, imports outside the clock; median of {REPEATS} runs",
+        "cold": f"each derivation in a fresh subprocess, imports outside the clock; median of {REPEATS} runs, each "
+                "after a run of the reference workload; a ratio is the median of the ratios of adjacent runs",
         "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "reference_seconds": {"wall": round(reference["wall"], 3), "cpu": round(reference["cpu"], 3),
-                              "first_wall": round(first["wall"], 3), "last_wall": round(last["wall"], 3)},
-        "derivation_seconds": {key: {k: round(v, 3) for k, v in value.items()} for key, value in derivations.items()},
-        "derivation_ratio_to_reference": {key: _ratio(value, reference) for key, value in derivations.items()},
-        "slowest_derivation": {"name": slowest, **_ratio(derivations[slowest], reference)},
-        "growth_with_fields_range_1": {str(n): _ratio(value, reference) for n, value in fields.items()},
-        "growth_with_range_fields_2": {str(reach): _ratio(value, reference) for reach, value in ranges.items()},
+                              "fastest_wall": round(min(run["wall"] for run in references), 3),
+                              "slowest_wall": round(max(run["wall"] for run in references), 3)},
+        "derivation_seconds": {key: {k: round(v, 3) for k, v in value["seconds"].items()}
+                               for key, value in derivations.items()},
+        "derivation_ratio_to_reference": {key: value["ratio"] for key, value in derivations.items()},
+        "slowest_derivation": {"name": slowest, **derivations[slowest]["ratio"]},
+        "growth_with_fields_range_1": {str(n): value["ratio"] for n, value in fields.items()},
+        "growth_with_range_fields_2": {str(reach): value["ratio"] for reach, value in ranges.items()},
     }
     result["workers"] = default_workers()
     for key, seconds in audits.items():
