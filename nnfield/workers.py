@@ -119,8 +119,14 @@ def run_units(function: Callable, units: Sequence, *, workers: int = 0, progress
     Returns
     -------
     list
-        The results, in the order of ``units``. An exception raised by a unit is raised here, and every
-        worker is stopped (so is an interruption, Ctrl-C).
+        The results, in the order of ``units``. An exception raised by a unit is raised here, with the
+        worker's traceback as its cause, and every worker is stopped (so is an interruption, Ctrl-C).
+
+    Raises
+    ------
+    WorkerError
+        If a worker process stops while running a unit (killed, out of memory), or cannot send back a
+        unit's result or error.
 
     Examples
     --------
