@@ -67,9 +67,14 @@ class Paper:
 
 def registered_papers() -> dict[str, Callable[[], Paper]]:
     """The papers registered in the ``nnfield.papers`` entry-point group, by id, each loaded on first use."""
+    return {identifier: _loader(identifier, module_name) for identifier, module_name in _registered_modules().items()}
+
+
+def _registered_modules() -> dict[str, str]:
+    """The module registered for each paper id (the first registration of an id counts)."""
     found = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name):
-        found.setdefault(entry.name, _loader(entry.name, entry.value))
+        found.setdefault(entry.name, entry.value)
     return found
 
 
@@ -80,8 +85,11 @@ def _loader(identifier: str, module_name: str) -> Callable[[], Paper]:
     return load
 
 
+#: The module of every registered paper, by id (its package, for the seeds).
+_PAPER_MODULES = _registered_modules()
 #: Registered papers, by id (loaded on first use).
-PAPERS: dict[str, Callable[[], Paper]] = registered_papers()
+PAPERS: dict[str, Callable[[], Paper]] = {identifier: _loader(identifier, module_name)
+                                          for identifier, module_name in _PAPER_MODULES.items()}
 
 
 def paper(identifier: str) -> Paper:
@@ -133,8 +141,4 @@ def modules_used(function: Callable) -> frozenset[str]:
 
 
 def _in_a_paper(module_name: str) -> bool:
-    return any(module_name == package or module_name.startswith(package + ".") for package in _PAPER_PACKAGES)
-
-
-#: The module of every registered paper (its package, for the seeds).
-_PAPER_PACKAGES = frozenset(entry.value for entry in entry_points(group=ENTRY_POINT_GROUP))
+    return any(module_name == package or module_name.startswith(package + ".") for package in _PAPER_MODULES.values())
