@@ -168,7 +168,10 @@ def change_of_variables(fluctuations: QuadraticFluctuations, matrix, names: tupl
     """Express the quadratic energy in new fields :math:`\\tilde\\epsilon` with :math:`\\epsilon = T\\tilde\\epsilon`.
 
     Each block becomes :math:`T^T K_\\delta T` (``T`` the same at every site), so rescalings and sign
-    conventions of a paper can be applied before comparing with its printed forms.
+    conventions of a paper can be applied before comparing with its printed forms. Each entry is simplified
+    where the saddle exists (:func:`~nnfield.symbolic.conditions.simplify_under` its existence condition), as
+    the blocks themselves are: a scale such as :math:`\\sqrt{\\sigma_b^2/(2-\\sigma_w^2)}` times a block entry
+    :math:`\\sqrt{2-\\sigma_w^2}/\\sigma_b` gives 1, not a product of roots.
 
     Examples
     --------
@@ -186,8 +189,13 @@ def change_of_variables(fluctuations: QuadraticFluctuations, matrix, names: tupl
     if matrix.shape != (size, size) or len(names) != size:
         raise ValueError(f"the change of variables needs a {size}x{size} matrix and {size} names; "
                          f"got a {matrix.shape[0]}x{matrix.shape[1]} matrix and {len(names)} names")
-    blocks = tuple((delta, sp.ImmutableMatrix((matrix.T * block * matrix).applyfunc(sp.simplify)))
+    condition = fluctuations.saddle.existence_condition()
+
+    def simplified(entry):
+        return simplify_under(entry, condition)
+
+    blocks = tuple((delta, sp.ImmutableMatrix((matrix.T * block * matrix).applyfunc(simplified)))
                    for delta, block in fluctuations.blocks)
-    linear = tuple(sp.simplify(g) for g in matrix.T * sp.Matrix(fluctuations.linear_coefficients))
+    linear = tuple(simplified(g) for g in matrix.T * sp.Matrix(fluctuations.linear_coefficients))
     fields = tuple(sp.IndexedBase(name, real=True) for name in names)
     return QuadraticFluctuations(fluctuations.saddle, fields, blocks, linear)

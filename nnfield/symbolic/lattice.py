@@ -200,7 +200,9 @@ def open_chain_energy(energy, site, first: int, last: int) -> sp.Expr:
 
 def _assumptions(field: sp.IndexedBase) -> dict:
     """The assumptions a user gave a field (``positive``, ``real``...), for its uniform symbol."""
-    given = {key: value for key, value in field.assumptions0.items() if key != "commutative"}
+    # Sorted: SymPy lists the facts in the order it derived them, which varies between processes, and
+    # ``srepr`` of the uniform symbol prints them in the order given here.
+    given = {key: value for key, value in sorted(field.assumptions0.items()) if key != "commutative"}
     return given if given else {"real": True}
 
 

@@ -30,6 +30,21 @@ def test_printed_inverse_covariance_differs_only_in_the_k_row(derivation):
     assert residual[2, 2] == -3 and residual[0, 2] == -sp.Rational(1, 2) and residual[1, 2] == sp.Rational(1, 2)
 
 
+def test_rescaled_kernel_is_the_hand_derived_one_with_its_roots_cancelled(derivation):
+    """By hand, in the paper's tilde variables (its k): K(q) = [[1 + w^4/2 - w^2 cos q, -w^2 e^{-iq}/2, 1],
+    [-w^2 e^{iq}/2, 1, -1], [1, -1, 6]], where w^2 = sigma_w^2 < 2. Each entry is the number itself, not a product
+    of roots that equals it only where the saddle exists."""
+    from nnfield.derivations.schoenholz2017.symbols import q, sigma_w
+
+    w2 = sigma_w**2
+    by_hand = sp.Matrix([[1 + w2**2 / 2 - w2 * sp.cos(q), -w2 * sp.exp(-sp.I * q) / 2, 1],
+                         [-w2 * sp.exp(sp.I * q) / 2, 1, -1],
+                         [1, -1, 6]])
+    derived = sp.Matrix(derivation.claim("22").derived)
+    assert (derived - by_hand).applyfunc(sp.expand) == sp.zeros(3, 3)
+    assert all(derived[a, b] in (1, -1, 6) for a, b in ((0, 2), (1, 2), (2, 0), (2, 1), (2, 2)))
+
+
 def test_saddle_matches_the_hand_derived_fixed_point(derivation):
     """E r_+^2 = (N/2)(sigma_w2 E r_+^2/N + sigma_b2) has the fixed point N sigma_b2/(2 - sigma_w2)."""
     for sigma_w2 in (0.3, 1.0, 1.9):
