@@ -26,7 +26,7 @@ from nnfield.symbolic.abbreviations import abbreviate
 from nnfield.symbolic.conditions import cancel_where_real, reality_conditions, simplify_under, solved_inequality
 from nnfield.symbolic.differences import Difference, term_differences
 from nnfield.symbolic.latex import display_lines, display_math, escape_text
-from nnfield.symbolic.lattice import _has_fields, ring_residual
+from nnfield.symbolic.lattice import _cancelled, _has_fields, ring_residual
 
 __all__ = ["Comparison", "compare", "agree_at_sample_points", "Claim", "ClaimFactory", "Step", "Derivation", "STATUSES"]
 
@@ -128,7 +128,7 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         if not variables:
             raise ValueError("kind='constant' needs the variables the difference may not depend on "
                              "(e.g. variables=[z, phi]); with none, any two expressions would compare equal")
-        residual = sp.simplify(sp.expand_log(sp.expand(printed - derived), force=True))
+        residual = _constant_residual(printed - derived, set(variables))
         return Comparison(not (residual.free_symbols & set(variables)), "constant", residual)
     if kind == "set":
         difference = sp.SymmetricDifference(printed, derived).simplify()
@@ -153,6 +153,19 @@ def compare(printed, derived, *, definitions=None, kind="expression", site=None,
         return Comparison(True, "symbolic", sp.Integer(0))
     numeric = agree_at_sample_points(printed, derived, condition)
     return Comparison(numeric, "numeric" if numeric is not None else "symbolic", residual)
+
+
+def _constant_residual(difference: sp.Expr, variables: set) -> sp.Expr:
+    """The simplified difference of two energies, simplifying only the constant when the variables cancel.
+
+    As for a ring's residual (:func:`~nnfield.symbolic.lattice.ring_residual`): logarithms split into logarithms
+    of factors and the other terms over one denominator leave, for energies equal up to a constant, the constant
+    alone, which is then simplified; otherwise the whole difference is.
+    """
+    quick = _cancelled(difference)
+    if not quick.free_symbols & variables:
+        return sp.simplify(quick)
+    return sp.simplify(sp.expand_log(sp.expand(difference), force=True))
 
 
 def _simplified(expression: sp.Expr) -> sp.Expr:

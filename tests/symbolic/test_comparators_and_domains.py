@@ -33,6 +33,19 @@ def test_the_constant_comparator_needs_its_variables():
     assert compare(x_real**2, sp.sin(y_real), kind="constant", variables=[x_real, y_real]).equal is False
 
 
+def test_the_constant_comparator_gives_the_constant_simplified():
+    """Energies equal up to a constant leave the constant alone, simplified as the whole difference would be; a
+    difference that depends on the variables is simplified whole."""
+    printed = x_real**2 / (x_real**2 + 1) + sp.log(2 * sp.pi * (a_pos + b_pos)) / 2
+    derived = 1 - 1 / (x_real**2 + 1) + sp.log(a_pos + b_pos) / 2
+    comparison = compare(printed, derived, kind="constant", variables=[x_real])
+    assert comparison.equal is True
+    assert comparison.residual == sp.simplify(sp.expand_log(sp.expand(printed - derived), force=True))
+    assert comparison.residual.free_symbols == set()
+    differing = compare(printed, derived + x_real / (x_real**2 + 1), kind="constant", variables=[x_real])
+    assert differing.equal is False and x_real in differing.residual.free_symbols
+
+
 def test_identities_hold_where_both_forms_are_real_and_are_marked_numeric():
     """sqrt(x) sqrt(y) = sqrt(x y) wherever both sides are real functions (x, y >= 0), the only place a paper
     writes them; sqrt(x^2) = x fails at negative x, where both sides are real."""
