@@ -147,6 +147,12 @@ QUOTES = {
 _claim = ClaimFactory(PAPER, QUOTES)
 
 
+def _linear_predict(**parameters):
+    """The linear ring's ``predict`` (:func:`~nnfield.derivations.schoenholz2017.linear.linear_predictor`), whose kernel
+    and continuum limit are derived at its first call rather than with these claims."""
+    return linear_predictor()(**parameters)
+
+
 @functools.lru_cache(maxsize=1)
 def large_n_corrections() -> Derivation:
     """The linear ring one order beyond the paper: the mean against the mode, and whether the expansion is controlled.
@@ -199,6 +205,6 @@ def large_n_corrections() -> Derivation:
                     "audit checks that the order-1 errors fall like 1/N^2."),
     )
     return Derivation(PAPER, "The linear ring at order 1/N (one loop)", steps, claims,
-                      predictor=linear_predictor(),
+                      predictor=_linear_predict,
                       results=dict(one_loop=loop, saddle=saddle, mean_shift=shift, relative_shift=relative,
                                    large_n_limit=limit))
