@@ -170,7 +170,8 @@ def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     The positive quantity ``g`` is named by a positive symbol, one parameter is eliminated in
     its favour, the expression is simplified, and the parameter is put back. An expression whose
     value the condition cannot change (a rational function: no roots, absolute values or
-    logarithms) is only simplified. Results are remembered, so an entry that recurs (the same
+    logarithms) is only simplified, from its form over one denominator (``together``; a Hessian entry
+    evaluated at a saddle is a sum of nested fractions, which ``simplify`` would otherwise rework at each step). Results are remembered, so an entry that recurs (the same
     coupling in several Hessian blocks) is simplified once.
 
     Examples
@@ -197,8 +198,8 @@ def _is_monomial(expression: sp.Expr) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _simplified_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
-    if not _condition_matters(expression):
-        return sp.factor_terms(sp.simplify(expression))
+    if not _condition_matters(expression):  # over one denominator first: simplify starts from the compact form
+        return sp.factor_terms(sp.simplify(sp.together(expression)))
     if _roots_real_under(expression, condition):  # a number where the roots are real needs no simplify
         value = cancel_where_real(expression)
         if value.is_Number:
