@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from nnfield.derivations.schoenholz2017.one_loop_checks import SHAPE_SETUP
 from nnfield.numeric.statistics import fourth_cumulant, normal_shape_null, sample_shape
 
 REPEATS = 200
@@ -68,12 +69,18 @@ def test_bad_shapes_are_refused_with_the_valid_ones_named():
 
 
 def test_shape_errors_are_calibrated_under_the_gaussian_null():
-    """z-scores of the sample skewness and excess kurtosis (true value 0) have unit spread; 300 experiments."""
-    shape = sample_shape(np.random.default_rng(21).normal(size=(3000, 300)))
+    """Jackknife z-scores of the sample skewness and excess kurtosis (true value 0) follow Student's t with
+    groups - 1 degrees of freedom, the law the Figs. 7-9 check gives its width scores: over 300 experiments of that
+    check's size, their mean and spread lie within four standard errors of t's."""
+    experiments = 300
+    shape = sample_shape(np.random.default_rng(21).normal(size=(SHAPE_SETUP["M"], experiments)))
+    dof = shape.groups - 1
+    spread = math.sqrt(dof / (dof - 2))  # the standard deviation of t
+    excess_kurtosis = 6 / (dof - 4)  # of t
+    spread_error = spread * math.sqrt((2 + excess_kurtosis) / (4 * experiments))  # of a sample standard deviation
     for z in (shape.skewness / shape.skewness_error, shape.excess_kurtosis / shape.excess_kurtosis_error):
-        # The spread of 300 unit z-scores is 1 +- 0.04; the jackknife of g_2 at M = 3000 runs slightly wide.
-        assert 0.85 < z.std() < 1.2
-        assert abs(z.mean()) < 0.25
+        assert abs(z.mean()) < 4 * spread / math.sqrt(experiments)
+        assert abs(z.std() - spread) < 4 * spread_error
 
 
 def test_shape_refuses_too_few_samples():
