@@ -170,9 +170,10 @@ def simplify_under(expression: sp.Expr, condition: sp.Basic) -> sp.Expr:
     The positive quantity ``g`` is named by a positive symbol, one parameter is eliminated in
     its favour, the expression is simplified, and the parameter is put back. An expression whose
     value the condition cannot change (a rational function: no roots, absolute values or
-    logarithms) is only simplified, from its form over one denominator (``together``; a Hessian entry
-    evaluated at a saddle is a sum of nested fractions, which ``simplify`` would otherwise rework at each step). Results are remembered, so an entry that recurs (the same
-    coupling in several Hessian blocks) is simplified once.
+    logarithms) is only simplified, from its form over one denominator (``together``: a Hessian entry
+    evaluated at a saddle is a sum of nested fractions, which ``simplify`` would otherwise rework at each
+    step). Results are remembered, so an entry that recurs (the same coupling in several Hessian blocks) is
+    simplified once.
 
     Examples
     --------

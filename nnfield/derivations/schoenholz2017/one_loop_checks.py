@@ -41,8 +41,8 @@ WIDTHS = (4, 8, 16, 32, 64)
 LINEAR_SETUP = dict(sigma_w2=0.5, sigma_b2=1.0, M=12000, L=48, transient=12)
 #: A slope is consistent with its expected power when it lies within this many standard errors ... The slope's error
 #: follows from the measured errors of the points and is only ever inflated by the scatter (``power_law_fit``), so
-#: under the expected power a score is no larger than a unit normal one: over the four slopes of a check the
-#: false-alarm rate is at most 4 P(|z| > 4) = 2.5e-4, below SIGNIFICANCE.
+#: under the expected power, with normal errors of log y, a score is no larger than a unit normal one: over the
+#: four slopes of a check the false-alarm rate is at most 4 P(|z| > 4) = 2.5e-4, below SIGNIFICANCE.
 TOLERANCE_Z = 4.0
 #: ... plus this allowance for the next order of 1/N, which bends the log-log line over N = 4..64.
 CURVATURE = 0.1
@@ -415,7 +415,8 @@ def figures_7_to_9(rng, figures: Path, progress: bool) -> Evidence:
     widths = np.array(SHAPE_SETUP["widths"], dtype=float)[:, None]
     scores = np.concatenate([((np.abs(widths_shape[name] - widths_shape[f"{name}_predicted"])
                                - NEXT_ORDER / widths * np.abs(widths_shape[f"{name}_predicted"]))
-                              / widths_shape[f"{name}_error"]).ravel() for name in ("skewness", "kurtosis")])
+                              / widths_shape[f"{name}_error"]).ravel()
+                             for name in ("skewness", "kurtosis")])
     excess = float(scores.max())
     # Pooled over the modes (nearly independent), the mean z-score of each shape: robust to the skewed law of g_2.
     pooled = {n: float(np.mean((mode_shape[n] - predicted_shape[n]) / mode_shape[f"{n}_error"]) * np.sqrt(numbers.size))
