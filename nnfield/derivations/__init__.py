@@ -67,7 +67,7 @@ class Paper:
 
 def registered_papers() -> dict[str, Callable[[], Paper]]:
     """The papers registered in the ``nnfield.papers`` entry-point group, by id, each loaded on first use."""
-    return {identifier: _loader(identifier, module_name) for identifier, module_name in _registered_modules().items()}
+    return _loaders(_registered_modules())
 
 
 def _registered_modules() -> dict[str, str]:
@@ -76,6 +76,11 @@ def _registered_modules() -> dict[str, str]:
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda entry: entry.name):
         found.setdefault(entry.name, entry.value)
     return found
+
+
+def _loaders(modules: dict[str, str]) -> dict[str, Callable[[], Paper]]:
+    """A loader for each ``{id: module}``."""
+    return {identifier: _loader(identifier, module_name) for identifier, module_name in modules.items()}
 
 
 def _loader(identifier: str, module_name: str) -> Callable[[], Paper]:
@@ -88,8 +93,7 @@ def _loader(identifier: str, module_name: str) -> Callable[[], Paper]:
 #: The module of every registered paper, by id (its package, for the seeds).
 _PAPER_MODULES = _registered_modules()
 #: Registered papers, by id (loaded on first use).
-PAPERS: dict[str, Callable[[], Paper]] = {identifier: _loader(identifier, module_name)
-                                          for identifier, module_name in _PAPER_MODULES.items()}
+PAPERS: dict[str, Callable[[], Paper]] = _loaders(_PAPER_MODULES)
 
 
 def paper(identifier: str) -> Paper:

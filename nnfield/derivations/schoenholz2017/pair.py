@@ -306,7 +306,7 @@ def pair_of_inputs() -> Derivation:
     (1/Abs(log(chi_c)), 1/Abs(log(chi_q)))
     """
     steps = []
-    covariance = _weight_integrals(INPUTS)[4]
+    *_, covariance = _weight_integrals(INPUTS)  # (phi, z, exponent, weight integral, covariance)
     steps.append(Step("Kernel of one unit for two inputs given the previous layer (fan-in 2 shown)", covariance, "33",
                       note="Sigma^l = sigma_w^2 Phi^(l-1) + sigma_b^2: it depends on the previous layer only "
                            "through Phi, so the kernels Sigma^l form a Markov chain for any activation"))
